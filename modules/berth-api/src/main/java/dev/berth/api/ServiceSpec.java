@@ -1,0 +1,81 @@
+package dev.berth.api;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a user declares for a service (DESIGN §3). Absent fields take Swarm's defaults when the
+ * spec is read, so a stored spec is always complete and {@code service create} stores exactly
+ * what {@code apply -f} of the same YAML stores.
+ *
+ * @param image the container image
+ * @param mode replicated (default) or global
+ * @param replicas desired number of tasks; default 1 for replicated services, 0 (unused) for
+ *     global ones
+ * @param command replaces the image's entrypoint when not empty
+ * @param args replaces the image's command when not empty
+ * @param env environment variables
+ * @param ports ports to publish
+ * @param resources reservations and limits per task
+ * @param placement where tasks may run
+ * @param restartPolicy when stopped tasks are replaced
+ * @param update how a changed spec is rolled out
+ * @param rollback how a rollback is rolled out
+ * @param endpointMode vip (default) or dnsrr
+ * @param stopSignal the signal that asks a container to stop (default SIGTERM)
+ * @param stopGracePeriod time between the stop signal and a kill (default 10s)
+ */
+public record ServiceSpec(
+        String image,
+        ServiceMode mode,
+        Integer replicas,
+        List<String> command,
+        List<String> args,
+        Map<String, String> env,
+        List<PortConfig> ports,
+        Resources resources,
+        Placement placement,
+        RestartPolicy restartPolicy,
+        UpdateConfig update,
+        UpdateConfig rollback,
+        EndpointMode endpointMode,
+        String stopSignal,
+        Duration stopGracePeriod) {
+
+    public ServiceSpec {
+        image = image == null ? "" : image;
+        mode = mode == null ? ServiceMode.REPLICATED : mode;
+        replicas = replicas != null ? replicas : mode == ServiceMode.GLOBAL ? 0 : 1;
+        command = command == null ? List.of() : List.copyOf(command);
+        args = args == null ? List.of() : List.copyOf(args);
+        env = env == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(env));
+        ports = ports == null ? List.of() : List.copyOf(ports);
+        resources = resources == null ? Resources.NONE : resources;
+        placement = placement == null ? Placement.NONE : placement;
+        restartPolicy = restartPolicy == null ? RestartPolicy.DEFAULT : restartPolicy;
+        update = update == null ? UpdateConfig.DEFAULT : update;
+        rollback = rollback == null ? UpdateConfig.DEFAULT : rollback;
+        endpointMode = endpointMode == null ? EndpointMode.VIP : endpointMode;
+        stopSignal = stopSignal == null ? "SIGTERM" : stopSignal;
+        stopGracePeriod = stopGracePeriod == null ? Duration.ofSeconds(10) : stopGracePeriod;
+    }
+
+    /** A replicated spec of {@code image} with every other field at its default. */
+    public static ServiceSpec ofImage(String image) {
+        return new ServiceSpec(image, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null);
+    }
+
+    /** The same spec with another replica count. */
+    public ServiceSpec withReplicas(int newReplicas) {
+        return new ServiceSpec(image, mode, newReplicas, command, args, env, ports, resources, placement,
+                restartPolicy, update, rollback, endpointMode, stopSignal, stopGracePeriod);
+    }
+
+    /** The per-task part of this spec, copied into every task. */
+    public TaskTemplate taskTemplate() {
+        return new TaskTemplate(image, command, args, env, ports, resources, placement, restartPolicy,
+                stopSignal, stopGracePeriod);
+    }
+}

@@ -1,0 +1,42 @@
+package dev.berth.api;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * What is known of a task: its state and why it is there.
+ *
+ * @param state the current state; only ever moves forward
+ * @param message a short, human sentence ({@code scheduled}, {@code started})
+ * @param error why the task is not progressing, e.g. Swarm's
+ *     {@code no suitable node (2 nodes insufficient memory)}; empty when fine
+ * @param timestamp when the state last changed
+ * @param containerId the container that runs the task, once there is one
+ */
+public record TaskStatus(TaskState state, String message, String error, Optional<Instant> timestamp,
+        String containerId) {
+
+    public TaskStatus {
+        state = state == null ? TaskState.NEW : state;
+        message = message == null ? "" : message;
+        error = error == null ? "" : error;
+        timestamp = timestamp == null ? Optional.empty() : timestamp;
+        containerId = containerId == null ? "" : containerId;
+    }
+
+    public static TaskStatus of(TaskState state, String message, Instant at) {
+        return new TaskStatus(state, message, "", Optional.of(at), "");
+    }
+
+    /**
+     * This status moved to {@code next}.
+     *
+     * @throws IllegalStateException when that would move the task backwards
+     */
+    public TaskStatus movedTo(TaskState next, String newMessage, String newError, Instant at) {
+        if (!state.canMoveTo(next)) {
+            throw new IllegalStateException("task state cannot go from " + state + " to " + next);
+        }
+        return new TaskStatus(next, newMessage, newError, Optional.of(at), containerId);
+    }
+}

@@ -1,0 +1,47 @@
+package dev.berth.api;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The part of a service's spec that shapes each of its tasks: what runs, with which resources,
+ * where. Every task keeps a copy, so a controller can tell an up-to-date task from an old one by
+ * comparing templates.
+ *
+ * @param image the container image, e.g. {@code berth-examples/whoami:1}
+ * @param command replaces the image's entrypoint when not empty
+ * @param args replaces the image's command when not empty
+ * @param env environment variables
+ * @param ports the service's ports (the scheduler keeps host-mode ports apart)
+ * @param resources reservations and limits
+ * @param placement constraints, preferences and the per-node maximum
+ * @param restartPolicy when a stopped task is replaced
+ * @param stopSignal the signal that asks the container to stop
+ * @param stopGracePeriod how long to wait after the stop signal before killing
+ */
+public record TaskTemplate(
+        String image,
+        List<String> command,
+        List<String> args,
+        Map<String, String> env,
+        List<PortConfig> ports,
+        Resources resources,
+        Placement placement,
+        RestartPolicy restartPolicy,
+        String stopSignal,
+        Duration stopGracePeriod) {
+
+    public TaskTemplate {
+        image = image == null ? "" : image;
+        command = command == null ? List.of() : List.copyOf(command);
+        args = args == null ? List.of() : List.copyOf(args);
+        env = env == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(env));
+        ports = ports == null ? List.of() : List.copyOf(ports);
+        resources = resources == null ? Resources.NONE : resources;
+        placement = placement == null ? Placement.NONE : placement;
+        restartPolicy = restartPolicy == null ? RestartPolicy.DEFAULT : restartPolicy;
+        stopSignal = stopSignal == null ? "SIGTERM" : stopSignal;
+        stopGracePeriod = stopGracePeriod == null ? Duration.ofSeconds(10) : stopGracePeriod;
+    }
+}

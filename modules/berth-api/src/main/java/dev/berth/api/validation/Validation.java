@@ -1,0 +1,196 @@
+package dev.berth.api.validation;
+
+import dev.berth.api.ApiObject;
+import dev.berth.api.Cluster;
+import dev.berth.api.Constraint;
+import dev.berth.api.ObjectMeta;
+import dev.berth.api.PlacementPreference;
+import dev.berth.api.PortConfig;
+import dev.berth.api.ResourceList;
+import dev.berth.api.Service;
+import dev.berth.api.ServiceMode;
+import dev.berth.api.ServiceSpec;
+import dev.berth.api.UpdateConfig;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Validates Berth objects; pure functions with no I/O. */
+public final class Validation {
+
+    /** A DNS label, as names of services must be (they become DNS names). */
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    /** Label keys as Kubernetes takes them: an optional DNS prefix and a name. */
+    private static final Pattern LABEL_KEY =
+            Pattern.compile("([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
+    /** More replicas than this is a typo, not a plan. */
+    public static final int MAX_REPLICAS = 100_000;
+
+    private Validation() {
+    }
+
+    /** Every problem with {@code object}; empty when it is valid. */
+    public static List<FieldError> validate(ApiObject object) {
+        List<FieldError> errors = new ArrayList<>();
+        metadata(object, errors);
+        if (object instanceof Service s) {
+            serviceSpec(s.spec(), errors);
+        } else if (object instanceof Cluster c && c.spec().taskHistoryLimit() < 0) {
+            errors.add(new FieldError("spec.taskHistoryLimit", "must be >= 0, got " + c.spec().taskHistoryLimit()));
+        }
+        return List.copyOf(errors);
+    }
+
+    /**
+     * Validates and throws when invalid.
+     *
+     * @throws ValidationException listing every problem
+     */
+    public static <T extends ApiObject> T require(T object) {
+        List<FieldError> errors = validate(object);
+        if (!errors.isEmpty()) {
+            throw new ValidationException(object.kind().toLowerCase(java.util.Locale.ROOT) + "/"
+                    + object.name(), errors);
+        }
+        return object;
+    }
+
+    /** Whether {@code name} is a DNS label of at most 63 characters. */
+    public static boolean isDnsLabel(String name) {
+        return name.length() <= 63 && DNS_LABEL.matcher(name).matches();
+    }
+
+    /** Whether {@code key} may be a label key ({@code zone}, {@code berth.dev/role}). */
+    public static boolean isLabelKey(String key) {
+        return key.length() <= 253 && LABEL_KEY.matcher(key).matches();
+    }
+
+    private static void metadata(ApiObject object, List<FieldError> errors) {
+        ObjectMeta meta = object.metadata();
+        if (meta.name().isEmpty()) {
+            errors.add(new FieldError("metadata.name", "required"));
+        } else if (object instanceof Cluster && !meta.name().equals(Cluster.DEFAULT_NAME)) {
+            errors.add(new FieldError("metadata.name", "the cluster object is named \"" + Cluster.DEFAULT_NAME
+                    + "\", got \"" + meta.name() + "\""));
+        } else if (!isDnsLabel(meta.name())) {
+            errors.add(new FieldError("metadata.name", "must be a DNS label (lower-case letters, digits and"
+                    + " '-', starting and ending with a letter or digit, at most 63 characters), got \""
+                    + meta.name() + "\""));
+        }
+        labels("metadata.labels", meta.labels(), errors);
+        for (String key : meta.annotations().keySet()) {
+            if (!isLabelKey(key)) {
+                errors.add(new FieldError("metadata.annotations", "invalid key \"" + key + "\""));
+            }
+        }
+    }
+
+    private static void labels(String field, Map<String, String> labels, List<FieldError> errors) {
+        for (Map.Entry<String, String> e : labels.entrySet()) {
+            if (!isLabelKey(e.getKey())) {
+                errors.add(new FieldError(field, "invalid key \"" + e.getKey()
+                        + "\": letters, digits, '-', '_' and '.', starting and ending with a letter or digit,"
+                        + " with an optional DNS prefix and '/'"));
+            }
+            if (e.getValue().length() > 253) {
+                errors.add(new FieldError(field + "." + e.getKey(), "value longer than 253 characters"));
+            }
+        }
+    }
+
+    private static void serviceSpec(ServiceSpec spec, List<FieldError> errors) {
+        if (spec.image().isBlank()) {
+            errors.add(new FieldError("spec.image", "required, e.g. image: berth-examples/whoami:1"));
+        } else if (spec.image().chars().anyMatch(Character::isWhitespace)) {
+            errors.add(new FieldError("spec.image", "must not contain spaces, got \"" + spec.image() + "\""));
+        }
+        if (spec.replicas() < 0) {
+            errors.add(new FieldError("spec.replicas", "must be >= 0, got " + spec.replicas()));
+        } else if (spec.replicas() > MAX_REPLICAS) {
+            errors.add(new FieldError("spec.replicas", "must be <= " + MAX_REPLICAS + ", got " + spec.replicas()));
+        } else if (spec.mode() == ServiceMode.GLOBAL && spec.replicas() != 0) {
+            errors.add(new FieldError("spec.replicas", "must not be set for a global service (it runs one task"
+                    + " per node), got " + spec.replicas()));
+        }
+        for (String key : spec.env().keySet()) {
+            if (!ENV_NAME.matcher(key).matches()) {
+                errors.add(new FieldError("spec.env", "invalid variable name \"" + key + "\""));
+            }
+        }
+        Set<String> published = new HashSet<>();
+        for (int i = 0; i < spec.ports().size(); i++) {
+            PortConfig p = spec.ports().get(i);
+            String f = "spec.ports[" + i + "]";
+            if (p.target() < 1 || p.target() > 65535) {
+                errors.add(new FieldError(f + ".target", "must be between 1 and 65535, got " + p.target()));
+            }
+            if (p.published() < 0 || p.published() > 65535) {
+                errors.add(new FieldError(f + ".published", "must be between 1 and 65535 (or 0 for not published),"
+                        + " got " + p.published()));
+            }
+            if (p.published() > 0 && !published.add(p.published() + "/" + p.protocol().value())) {
+                errors.add(new FieldError(f + ".published", "port " + p.published() + "/" + p.protocol().value()
+                        + " is published twice"));
+            }
+        }
+        resourceList("spec.resources.reservations", spec.resources().reservations(), errors);
+        resourceList("spec.resources.limits", spec.resources().limits(), errors);
+        ResourceList res = spec.resources().reservations();
+        ResourceList lim = spec.resources().limits();
+        if (!lim.memory().isZero() && res.memory().compareTo(lim.memory()) > 0) {
+            errors.add(new FieldError("spec.resources.reservations.memory", "reserves " + res.memory()
+                    + ", more than the limit " + lim.memory()));
+        }
+        if (lim.cpus() > 0 && res.cpus() > lim.cpus()) {
+            errors.add(new FieldError("spec.resources.reservations.cpus", "reserves " + res.cpus()
+                    + ", more than the limit " + lim.cpus()));
+        }
+        for (int i = 0; i < spec.placement().constraints().size(); i++) {
+            try {
+                Constraint.parse(spec.placement().constraints().get(i));
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError("spec.placement.constraints[" + i + "]", e.getMessage()));
+            }
+        }
+        if (spec.placement().maxReplicasPerNode() < 0) {
+            errors.add(new FieldError("spec.placement.maxReplicasPerNode", "must be >= 0, got "
+                    + spec.placement().maxReplicasPerNode()));
+        }
+        for (int i = 0; i < spec.placement().preferences().size(); i++) {
+            PlacementPreference pref = spec.placement().preferences().get(i);
+            if (!pref.spread().startsWith("node.labels.") || pref.spread().length() <= "node.labels.".length()) {
+                errors.add(new FieldError("spec.placement.preferences[" + i + "].spread",
+                        "must name a node label, e.g. node.labels.zone, got \"" + pref.spread() + "\""));
+            }
+        }
+        if (spec.restartPolicy().maxAttempts() < 0) {
+            errors.add(new FieldError("spec.restartPolicy.maxAttempts", "must be >= 0, got "
+                    + spec.restartPolicy().maxAttempts()));
+        }
+        updateConfig("spec.update", spec.update(), errors);
+        updateConfig("spec.rollback", spec.rollback(), errors);
+        if (spec.stopSignal().isBlank()) {
+            errors.add(new FieldError("spec.stopSignal", "must not be empty, e.g. SIGTERM"));
+        }
+    }
+
+    private static void resourceList(String field, ResourceList list, List<FieldError> errors) {
+        if (list.cpus() < 0 || Double.isNaN(list.cpus()) || Double.isInfinite(list.cpus())) {
+            errors.add(new FieldError(field + ".cpus", "must be >= 0, got " + list.cpus()));
+        }
+    }
+
+    private static void updateConfig(String field, UpdateConfig config, List<FieldError> errors) {
+        if (config.parallelism() < 0) {
+            errors.add(new FieldError(field + ".parallelism", "must be >= 0, got " + config.parallelism()));
+        }
+        if (config.maxFailureRatio() < 0 || config.maxFailureRatio() > 1) {
+            errors.add(new FieldError(field + ".maxFailureRatio", "must be between 0 and 1, got "
+                    + config.maxFailureRatio()));
+        }
+    }
+}

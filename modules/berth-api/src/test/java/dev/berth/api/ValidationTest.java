@@ -1,0 +1,80 @@
+package dev.berth.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.api.codec.Codec;
+import dev.berth.api.validation.FieldError;
+import dev.berth.api.validation.Validation;
+import dev.berth.api.validation.ValidationException;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class ValidationTest {
+
+    private static List<FieldError> errorsOf(String spec) {
+        return errorsOf("s", spec);
+    }
+
+    private static List<FieldError> errorsOf(String name, String spec) {
+        ApiObject o = Codec.decodeAll("apiVersion: berth.dev/v1\nkind: Service\nmetadata: { name: '" + name
+                + "' }\nspec: " + spec + "\n").get(0);
+        return Validation.validate(o);
+    }
+
+    @Test
+    void aPlainServiceIsValid() {
+        assertThat(errorsOf("{ image: busybox }")).isEmpty();
+        assertThat(errorsOf("{ image: busybox, replicas: 0 }")).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "negative replicas   | { image: x, replicas: -1 }                    | spec.replicas: must be >= 0, got -1",
+        "missing image       | { replicas: 1 }                               | spec.image: required",
+        "global replicas     | { image: x, mode: global, replicas: 3 }       | spec.replicas: must not be set for a global service",
+        "port too high       | '{ image: x, ports: [ { published: 70000, target: 80 } ] }' | spec.ports[0].published: must be between 1 and 65535",
+        "target zero         | '{ image: x, ports: [ { published: 80, target: 0 } ] }'     | spec.ports[0].target: must be between 1 and 65535, got 0",
+        "port twice          | '{ image: x, ports: [ { published: 80, target: 1 }, { published: 80, target: 2 } ] }' | spec.ports[1].published: port 80/tcp is published twice",
+        "bad constraint      | '{ image: x, placement: { constraints: [ \"zone = a\" ] } }' | spec.placement.constraints[0]: expected",
+        "negative max        | '{ image: x, placement: { maxReplicasPerNode: -2 } }'       | spec.placement.maxReplicasPerNode: must be >= 0, got -2",
+        "bad preference      | '{ image: x, placement: { preferences: [ { spread: zone } ] } }' | spec.placement.preferences[0].spread: must name a node label",
+        "negative parallel   | '{ image: x, update: { parallelism: -1 } }'  | spec.update.parallelism: must be >= 0, got -1",
+        "failure ratio       | '{ image: x, update: { maxFailureRatio: 2 } }' | spec.update.maxFailureRatio: must be between 0 and 1",
+        "reserve over limit  | '{ image: x, resources: { reservations: { memory: 2Gi }, limits: { memory: 1Gi } } }' | spec.resources.reservations.memory: reserves 2Gi, more than the limit 1Gi",
+        "negative cpus       | '{ image: x, resources: { reservations: { cpus: -1 } } }' | spec.resources.reservations.cpus: must be >= 0",
+        "bad env name        | '{ image: x, env: { \"1A\": b } }'           | spec.env: invalid variable name",
+    })
+    void namesTheField(String what, String spec, String expected) {
+        assertThat(errorsOf(spec)).extracting(FieldError::toString).anySatisfy(e -> assertThat(e).startsWith(expected));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"Web", "web_1", "-web", "web-", "a.b", "''"})
+    void namesMustBeDnsLabels(String name) {
+        assertThat(errorsOf(name, "{ image: x }")).extracting(FieldError::field).containsExactly("metadata.name");
+    }
+
+    @Test
+    void requireListsEveryProblem() {
+        Service bad = Service.of(ObjectMeta.named("Bad Name"), ServiceSpec.ofImage("").withReplicas(-3));
+        assertThatThrownBy(() -> Validation.require(bad))
+                .isInstanceOf(ValidationException.class)
+                .hasMessageContaining("metadata.name: must be a DNS label")
+                .hasMessageContaining("spec.image: required")
+                .hasMessageContaining("spec.replicas: must be >= 0, got -3")
+                .satisfies(e -> assertThat(((ValidationException) e).field()).isEqualTo("metadata.name"));
+    }
+
+    @Test
+    void labelKeysAreChecked() {
+        Service s = Service.of(ObjectMeta.named("s").withLabels(java.util.Map.of("bad key", "v")),
+                ServiceSpec.ofImage("x"));
+        assertThat(Validation.validate(s)).extracting(FieldError::field).containsExactly("metadata.labels");
+        assertThat(Validation.isLabelKey("berth.dev/role")).isTrue();
+        assertThat(Validation.isLabelKey("zone")).isTrue();
+        assertThat(Validation.isLabelKey("-zone")).isFalse();
+    }
+}

@@ -1,0 +1,8 @@
+package dev.berth.store;
+
+/** A running watch; closing it stops the events. */
+public interface Watch extends AutoCloseable {
+
+    @Override
+    void close();
+}
