@@ -1,0 +1,274 @@
+package dev.berth.controllers.service;
+
+import dev.berth.api.Constraint;
+import dev.berth.api.Node;
+import dev.berth.api.NodeAvailability;
+import dev.berth.api.NodeState;
+import dev.berth.api.ObjectMeta;
+import dev.berth.api.Service;
+import dev.berth.api.ServiceMode;
+import dev.berth.api.ServiceStatus;
+import dev.berth.api.Task;
+import dev.berth.api.TaskSpec;
+import dev.berth.api.TaskState;
+import dev.berth.api.TaskStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * The pure decision function of the service controller: given one service (or its absence), its
+ * tasks and the nodes, it returns the tasks to create and shut down and the new service status.
+ * It does no I/O, so the same inputs always give the same actions (up to the generated ids).
+ *
+ * <p>Replicated services have slots 1..replicas, each with exactly one live task; global services
+ * have one live task per eligible node. Like Swarm, the reconciler never deletes: scaling down and
+ * moving away from a node only set {@code desiredState: SHUTDOWN}; the reaper deletes later.
+ */
+public final class ServiceReconciler {
+
+    private ServiceReconciler() {
+    }
+
+    /**
+     * Decides what to write for the service named {@code serviceName}.
+     *
+     * @param service the desired service, empty when it was deleted
+     * @param tasks the tasks whose {@code spec.serviceName} is that name (others are ignored)
+     * @param nodes every node
+     * @param now the time stamped on new and changed task statuses
+     * @param ids generates ids of new tasks
+     */
+    public static List<ServiceAction> reconcile(String serviceName, Optional<Service> service,
+            Collection<Task> tasks, Collection<Node> nodes, Instant now, Supplier<String> ids) {
+        List<ServiceAction> actions = new ArrayList<>();
+        Set<String> shutDown = new HashSet<>();
+        List<Task> owned = new ArrayList<>();
+        for (Task task : tasks) {
+            if (!task.spec().serviceName().equals(serviceName)) {
+                continue;
+            }
+            if (service.isPresent() && owns(service.get(), task)) {
+                owned.add(task);
+            } else if (task.isLive()) {
+                // the service is gone, or this task belongs to an earlier service of the same name
+                shutdown(actions, shutDown, task, now, "service removed");
+            }
+        }
+        if (service.isEmpty()) {
+            return List.copyOf(actions);
+        }
+        Service svc = service.get();
+        Map<String, Node> nodesById = new HashMap<>();
+        for (Node node : nodes) {
+            nodesById.put(node.id(), node);
+        }
+        int desired;
+        if (svc.spec().mode() == ServiceMode.GLOBAL) {
+            desired = reconcileGlobal(svc, owned, nodesById, now, ids, actions, shutDown);
+        } else {
+            desired = svc.spec().replicas();
+            reconcileReplicated(svc, owned, nodesById, now, ids, actions, shutDown);
+        }
+        int running = 0;
+        for (Task task : owned) {
+            if (!shutDown.contains(task.id()) && task.status().state() == TaskState.RUNNING
+                    && task.spec().desiredState() == TaskState.RUNNING) {
+                running++;
+            }
+        }
+        ServiceStatus status = new ServiceStatus(desired, running, svc.metadata().generation());
+        if (!status.equals(svc.status())) {
+            actions.add(new ServiceAction.UpdateServiceStatus(svc.withStatus(status)));
+        }
+        return List.copyOf(actions);
+    }
+
+    private static void reconcileReplicated(Service svc, List<Task> owned, Map<String, Node> nodes,
+            Instant now, Supplier<String> ids, List<ServiceAction> actions, Set<String> shutDown) {
+        int replicas = svc.spec().replicas();
+        TreeMap<Integer, List<Task>> bySlot = new TreeMap<>();
+        for (Task task : owned) {
+            if (!task.isLive()) {
+                continue;
+            }
+            int slot = task.spec().slot();
+            if (slot <= 0) {
+                shutdown(actions, shutDown, task, now, "not in a replicated slot");
+                continue;
+            }
+            if (slot > replicas) {
+                shutdown(actions, shutDown, task, now, "scaled down");
+                continue;
+            }
+            Optional<String> gone = task.spec().nodeId().isEmpty() ? Optional.empty()
+                    : nodeUnusable(nodes.get(task.spec().nodeId()));
+            if (gone.isPresent()) {
+                // the slot then has no kept task, so a replacement is created below
+                shutdown(actions, shutDown, task, now, gone.get());
+                continue;
+            }
+            bySlot.computeIfAbsent(slot, s -> new ArrayList<>()).add(task);
+        }
+        for (int slot = 1; slot <= replicas; slot++) {
+            List<Task> live = bySlot.getOrDefault(slot, List.of());
+            if (live.isEmpty()) {
+                actions.add(new ServiceAction.CreateTask(newTask(svc, slot, "", now, ids)));
+            } else {
+                keepMostAdvanced(live, actions, shutDown, now);
+            }
+        }
+    }
+
+    private static int reconcileGlobal(Service svc, List<Task> owned, Map<String, Node> nodes, Instant now,
+            Supplier<String> ids, List<ServiceAction> actions, Set<String> shutDown) {
+        Optional<List<Constraint>> constraints = constraints(svc);
+        Map<String, List<Task>> byNode = new HashMap<>();
+        for (Task task : owned) {
+            if (!task.isLive()) {
+                continue;
+            }
+            String nodeId = task.spec().nodeId();
+            if (nodeId.isEmpty()) {
+                shutdown(actions, shutDown, task, now, "global task without a node");
+                continue;
+            }
+            Node node = nodes.get(nodeId);
+            Optional<String> gone = nodeUnusable(node);
+            if (gone.isEmpty() && !matches(constraints, node)) {
+                gone = Optional.of("node no longer satisfies the service's constraints");
+            }
+            if (gone.isPresent()) {
+                shutdown(actions, shutDown, task, now, gone.get());
+                continue;
+            }
+            byNode.computeIfAbsent(nodeId, n -> new ArrayList<>()).add(task);
+        }
+        int eligible = 0;
+        List<Node> sorted = new ArrayList<>(nodes.values());
+        sorted.sort(Comparator.comparing(Node::id));
+        for (Node node : sorted) {
+            List<Task> live = byNode.getOrDefault(node.id(), List.of());
+            if (!live.isEmpty()) {
+                keepMostAdvanced(live, actions, shutDown, now);
+            }
+            if (isEligible(node) && matches(constraints, node)) {
+                eligible++;
+                if (live.isEmpty()) {
+                    actions.add(new ServiceAction.CreateTask(newTask(svc, 0, node.id(), now, ids)));
+                }
+            }
+        }
+        return eligible;
+    }
+
+    /** Whether a service's task may be placed on {@code node} now (ready and active). */
+    static boolean isEligible(Node node) {
+        return node.status().state() == NodeState.READY && node.spec().availability() == NodeAvailability.ACTIVE;
+    }
+
+    /** Why a task must leave {@code node}: it was deleted, is down or drained; empty when it may stay. */
+    static Optional<String> nodeUnusable(Node node) {
+        if (node == null) {
+            return Optional.of("node removed");
+        }
+        if (node.status().state() == NodeState.DOWN) {
+            return Optional.of("node down");
+        }
+        if (node.spec().availability() == NodeAvailability.DRAIN) {
+            return Optional.of("node drained");
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<List<Constraint>> constraints(Service svc) {
+        List<Constraint> parsed = new ArrayList<>();
+        try {
+            for (String c : svc.spec().placement().constraints()) {
+                parsed.add(Constraint.parse(c));
+            }
+        } catch (IllegalArgumentException e) {
+            // validation rejects these on write; if one slipped through, no node can match it
+            return Optional.empty();
+        }
+        return Optional.of(parsed);
+    }
+
+    private static boolean matches(Optional<List<Constraint>> constraints, Node node) {
+        if (constraints.isEmpty()) {
+            return false;
+        }
+        for (Constraint c : constraints.get()) {
+            if (!c.matches(node)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean owns(Service svc, Task task) {
+        return svc.metadata().uid().isEmpty() || task.spec().serviceUid().equals(svc.metadata().uid());
+    }
+
+    /**
+     * Order of "most advanced": furthest status first, then one already on a node, then the oldest,
+     * then by id so that the choice is deterministic.
+     */
+    static final Comparator<Task> MOST_ADVANCED = Comparator
+            .comparing((Task t) -> t.status().state().ordinal()).reversed()
+            .thenComparing(t -> t.spec().nodeId().isEmpty())
+            .thenComparing(t -> t.metadata().creationTimestamp().orElse(Instant.MAX))
+            .thenComparing(Task::id);
+
+    private static void keepMostAdvanced(List<Task> live, List<ServiceAction> actions, Set<String> shutDown,
+            Instant now) {
+        if (live.size() < 2) {
+            return;
+        }
+        List<Task> sorted = new ArrayList<>(live);
+        sorted.sort(MOST_ADVANCED);
+        for (Task extra : sorted.subList(1, sorted.size())) {
+            shutdown(actions, shutDown, extra, now, "duplicate task in its slot");
+        }
+    }
+
+    private static void shutdown(List<ServiceAction> actions, Set<String> shutDown, Task task, Instant now,
+            String reason) {
+        if (!shutDown.add(task.id())) {
+            return;
+        }
+        actions.add(new ServiceAction.ShutdownTask(shutdownOf(task, now, reason), reason));
+    }
+
+    /**
+     * The task with desiredState SHUTDOWN; a task not yet ASSIGNED never reached a node, and its
+     * status is the manager's to set, so it is moved straight to SHUTDOWN as well.
+     */
+    static Task shutdownOf(Task task, Instant now, String reason) {
+        Task updated = task.withSpec(task.spec().withDesiredState(TaskState.SHUTDOWN));
+        if (task.status().state().ordinal() < TaskState.ASSIGNED.ordinal()) {
+            updated = updated.withStatus(task.status().movedTo(TaskState.SHUTDOWN, reason, "", now));
+        }
+        return updated;
+    }
+
+    /** A new task of {@code svc}: slot for replicated services, nodeId for global ones. */
+    static Task newTask(Service svc, int slot, String nodeId, Instant now, Supplier<String> ids) {
+        String id = ids.get();
+        ObjectMeta meta = ObjectMeta.named(id)
+                .withLabels(Map.of(Task.SERVICE_LABEL, svc.name()))
+                .created(id, now);
+        TaskSpec spec = new TaskSpec(svc.name(), svc.metadata().uid(), slot, nodeId, TaskState.RUNNING,
+                svc.spec().taskTemplate());
+        return Task.of(meta, spec, TaskStatus.of(TaskState.NEW, "created", now));
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * The service controller (swarmkit's replicated and global orchestrators): a pure
+ * {@link dev.berth.controllers.service.ServiceReconciler} decides which tasks to create and shut
+ * down for one service, and {@link dev.berth.controllers.service.ServiceController} applies those
+ * actions to the store.
+ */
+package dev.berth.controllers.service;
