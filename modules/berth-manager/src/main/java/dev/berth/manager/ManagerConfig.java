@@ -1,0 +1,173 @@
+package dev.berth.manager;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How a {@link Manager} runs: where it keeps state, which etcd it uses (an embedded member, or
+ * external endpoints), where the API listens and what its node reports.
+ *
+ * <p>Start from {@link #defaults()} and change what differs with the {@code with...} methods:
+ * <pre>{@code
+ * ManagerConfig config = ManagerConfig.defaults()
+ *         .withStateDir(Path.of("/var/lib/berth"))
+ *         .withListen("0.0.0.0", 4243)
+ *         .withAdvertiseAddress("10.0.0.1");
+ * }</pre>
+ *
+ * @param stateDir the manager's state directory: {@code node-id} and the embedded etcd's data
+ * @param etcdBinary the etcd executable; empty to look for {@code etcd} on the PATH
+ * @param etcdClientPort the embedded etcd's loopback client port
+ * @param etcdPeerPort the embedded etcd's loopback peer port
+ * @param etcdEndpoints external etcd endpoints; when not empty no etcd is launched
+ * @param etcdPrefix the key prefix inside etcd ({@code ""} in production, one per test)
+ * @param listenHost the address the API listens on
+ * @param listenPort the API port; 0 picks a free one (see {@link Manager#apiPort()})
+ * @param advertiseAddress the address other nodes and clients reach this manager at; empty for
+ *     the listen address (or this host's address when listening on every interface)
+ * @param maxBodyBytes the largest request body the API accepts
+ * @param hostname the host name this manager's node reports
+ * @param nodeId this manager's node id; empty to read it from {@code <stateDir>/node-id}, or
+ *     generate and write it there on the first start
+ * @param electionTtl the lease of the leader election: a dead leader is replaced within about this
+ */
+public record ManagerConfig(
+        Path stateDir,
+        Optional<Path> etcdBinary,
+        int etcdClientPort,
+        int etcdPeerPort,
+        List<String> etcdEndpoints,
+        String etcdPrefix,
+        String listenHost,
+        int listenPort,
+        String advertiseAddress,
+        long maxBodyBytes,
+        String hostname,
+        Optional<String> nodeId,
+        Duration electionTtl) {
+
+    public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/berth");
+    public static final int DEFAULT_ETCD_CLIENT_PORT = 2379;
+    public static final int DEFAULT_ETCD_PEER_PORT = 2380;
+    public static final String DEFAULT_LISTEN_HOST = "127.0.0.1";
+    public static final int DEFAULT_API_PORT = 4243;
+    public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+    public static final Duration DEFAULT_ELECTION_TTL = Duration.ofSeconds(5);
+
+    public ManagerConfig {
+        Objects.requireNonNull(stateDir, "stateDir");
+        etcdBinary = etcdBinary == null ? Optional.empty() : etcdBinary;
+        etcdEndpoints = etcdEndpoints == null ? List.of() : List.copyOf(etcdEndpoints);
+        etcdPrefix = etcdPrefix == null ? "" : etcdPrefix;
+        listenHost = listenHost == null || listenHost.isBlank() ? DEFAULT_LISTEN_HOST : listenHost;
+        advertiseAddress = advertiseAddress == null ? "" : advertiseAddress;
+        hostname = hostname == null || hostname.isBlank() ? localHostname() : hostname;
+        nodeId = nodeId == null ? Optional.empty() : nodeId.filter(s -> !s.isBlank());
+        electionTtl = electionTtl == null ? DEFAULT_ELECTION_TTL : electionTtl;
+        if (listenPort < 0 || listenPort > 65535) {
+            throw new IllegalArgumentException("API port must be in 0..65535, got " + listenPort);
+        }
+        if (maxBodyBytes <= 0) {
+            throw new IllegalArgumentException("max body bytes must be > 0, got " + maxBodyBytes);
+        }
+        if (electionTtl.toSeconds() < 1) {
+            throw new IllegalArgumentException("election TTL must be at least 1s, got " + electionTtl);
+        }
+    }
+
+    /** The defaults: embedded etcd on 2379/2380, API on 127.0.0.1:4243, state in /var/lib/berth. */
+    public static ManagerConfig defaults() {
+        return new ManagerConfig(DEFAULT_STATE_DIR, Optional.empty(), DEFAULT_ETCD_CLIENT_PORT,
+                DEFAULT_ETCD_PEER_PORT, List.of(), "", DEFAULT_LISTEN_HOST, DEFAULT_API_PORT, "",
+                DEFAULT_MAX_BODY_BYTES, null, Optional.empty(), DEFAULT_ELECTION_TTL);
+    }
+
+    public ManagerConfig withStateDir(Path dir) {
+        return new ManagerConfig(dir, etcdBinary, etcdClientPort, etcdPeerPort, etcdEndpoints, etcdPrefix,
+                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl);
+    }
+
+    public ManagerConfig withEtcdBinary(Path binary) {
+        return new ManagerConfig(stateDir, Optional.ofNullable(binary), etcdClientPort, etcdPeerPort,
+                etcdEndpoints, etcdPrefix, listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname,
+                nodeId, electionTtl);
+    }
+
+    /** Ports of the embedded etcd. */
+    public ManagerConfig withEtcdPorts(int clientPort, int peerPort) {
+        return new ManagerConfig(stateDir, etcdBinary, clientPort, peerPort, etcdEndpoints, etcdPrefix,
+                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl);
+    }
+
+    /** Use an external etcd (no embedded member) with all keys under {@code prefix}. */
+    public ManagerConfig withExternalEtcd(List<String> endpoints, String prefix) {
+        return new ManagerConfig(stateDir, etcdBinary, etcdClientPort, etcdPeerPort, endpoints, prefix,
+                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl);
+    }
+
+    public ManagerConfig withListen(String host, int port) {
+        return new ManagerConfig(stateDir, etcdBinary, etcdClientPort, etcdPeerPort, etcdEndpoints, etcdPrefix,
+                host, port, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl);
+    }
+
+    public ManagerConfig withAdvertiseAddress(String address) {
+        return new ManagerConfig(stateDir, etcdBinary, etcdClientPort, etcdPeerPort, etcdEndpoints, etcdPrefix,
+                listenHost, listenPort, address, maxBodyBytes, hostname, nodeId, electionTtl);
+    }
+
+    public ManagerConfig withMaxBodyBytes(long bytes) {
+        return new ManagerConfig(stateDir, etcdBinary, etcdClientPort, etcdPeerPort, etcdEndpoints, etcdPrefix,
+                listenHost, listenPort, advertiseAddress, bytes, hostname, nodeId, electionTtl);
+    }
+
+    public ManagerConfig withHostname(String name) {
+        return new ManagerConfig(stateDir, etcdBinary, etcdClientPort, etcdPeerPort, etcdEndpoints, etcdPrefix,
+                listenHost, listenPort, advertiseAddress, maxBodyBytes, name, nodeId, electionTtl);
+    }
+
+    /** A fixed node id instead of {@code <stateDir>/node-id}. */
+    public ManagerConfig withNodeId(String id) {
+        return new ManagerConfig(stateDir, etcdBinary, etcdClientPort, etcdPeerPort, etcdEndpoints, etcdPrefix,
+                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, Optional.ofNullable(id),
+                electionTtl);
+    }
+
+    public ManagerConfig withElectionTtl(Duration ttl) {
+        return new ManagerConfig(stateDir, etcdBinary, etcdClientPort, etcdPeerPort, etcdEndpoints, etcdPrefix,
+                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, ttl);
+    }
+
+    /** Whether this manager launches its own etcd member. */
+    public boolean embeddedEtcd() {
+        return etcdEndpoints.isEmpty();
+    }
+
+    /** The address to advertise: the configured one, else the listen host unless it is a wildcard. */
+    public String effectiveAdvertiseAddress() {
+        if (!advertiseAddress.isBlank()) {
+            return advertiseAddress;
+        }
+        if (!listenHost.equals("0.0.0.0") && !listenHost.equals("::") && !listenHost.equals("[::]")) {
+            return listenHost;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostAddress();
+        } catch (UnknownHostException e) {
+            return "127.0.0.1";
+        }
+    }
+
+    private static String localHostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            String env = System.getenv("HOSTNAME");
+            return env == null || env.isBlank() ? "localhost" : env;
+        }
+    }
+}

@@ -1,0 +1,336 @@
+package dev.berth.manager.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.api.ApiObject;
+import dev.berth.api.Kind;
+import dev.berth.api.Node;
+import dev.berth.api.ObjectMeta;
+import dev.berth.api.codec.Codec;
+import dev.berth.api.codec.DecodeException;
+import dev.berth.api.validation.Validation;
+import dev.berth.api.validation.ValidationException;
+import dev.berth.store.Listing;
+import dev.berth.store.ObjectStore;
+import dev.berth.store.StoreException;
+import dev.berth.store.WriteOp;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * What the API's endpoints do, against the store. Every method blocks (the store does), so the
+ * HTTP layer calls them on worker threads; refusals are {@link ApiException}s or the decode,
+ * validation and store exceptions that {@link ApiErrors} maps.
+ */
+public final class ApiOperations {
+
+    private static final Logger LOG = LogManager.getLogger(ApiOperations.class);
+    /** Attempts of a read-modify-write before a concurrent writer wins and the client hears 409. */
+    private static final int CAS_ATTEMPTS = 5;
+
+    private final ObjectStore store;
+    private final Clock clock;
+
+    public ApiOperations(ObjectStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /**
+     * A list answer.
+     *
+     * @param kind the kind listed
+     * @param items the objects matching the selector
+     * @param revision the store revision the list was read at
+     */
+    public record ListResult(Kind<?> kind, List<ApiObject> items, long revision) {
+        public ListResult {
+            items = List.copyOf(items);
+        }
+    }
+
+    /**
+     * What apply did with one object.
+     *
+     * @param kind the object's kind, e.g. {@code Service}
+     * @param name the object's name
+     * @param action {@code created}, {@code configured} or {@code unchanged}
+     */
+    public record ApplyResult(String kind, String name, String action) {
+    }
+
+    /**
+     * A registered node.
+     *
+     * @param node the node as stored
+     * @param created whether the registration created it
+     */
+    public record Registered(Node node, boolean created) {
+    }
+
+    /** Every object of {@code kind} whose labels match {@code selector}. */
+    public ListResult list(Kind<?> kind, LabelSelector selector) {
+        Listing<? extends ApiObject> listing = store.list(kind);
+        List<ApiObject> items = new ArrayList<>();
+        for (ApiObject o : listing.items()) {
+            if (selector.matches(o.metadata().labels())) {
+                items.add(o);
+            }
+        }
+        return new ListResult(kind, items, listing.revision());
+    }
+
+    /** One object; 404 when there is none. */
+    public ApiObject get(Kind<?> kind, String name) {
+        return store.get(kind, name).map(o -> (ApiObject) o)
+                .orElseThrow(() -> new ApiException(ApiError.notFound(ref(kind, name) + " not found")));
+    }
+
+    /** Creates the object of the body; the body's kind must be {@code kind}. */
+    public ApiObject create(Kind<?> kind, String body, String contentType) {
+        requireCreatable(kind);
+        ApiObject object = decodeOne(body, contentType);
+        requireKind(kind, object);
+        Validation.require(object);
+        ApiObject toStore = ObjectWrites.forCreate(object, UUID.randomUUID().toString(), clock.instant());
+        try {
+            ApiObject stored = store.create(toStore);
+            LOG.info("created {}", ref(kind, stored.name()));
+            return stored;
+        } catch (StoreException.AlreadyExists e) {
+            throw new ApiException(ApiError.alreadyExists(ref(kind, object.name())
+                    + " already exists; use replace (PUT) or apply to change it"));
+        }
+    }
+
+    /**
+     * Replaces spec, labels and annotations of {@code kind/name} with the body's; a body
+     * resourceVersion above 0 makes it a compare-and-swap.
+     */
+    public ApiObject replace(Kind<?> kind, String name, String body, String contentType) {
+        requireWritable(kind);
+        ApiObject object = decodeOne(body, contentType);
+        requireKind(kind, object);
+        if (object.name().isEmpty()) {
+            // the URL names the object; a body without a name means the same one
+            ObjectMeta m = object.metadata();
+            object = object.withMetadata(new ObjectMeta(name, m.labels(), m.annotations(), "",
+                    m.resourceVersion(), 0, Optional.empty()));
+        } else if (!object.name().equals(name)) {
+            throw new ApiException(ApiError.badRequest("metadata.name", "the body names \"" + object.name()
+                    + "\" but the URL names \"" + name + "\""));
+        }
+        Validation.require(object);
+        long wanted = object.metadata().resourceVersion();
+        for (int attempt = 1; ; attempt++) {
+            ApiObject stored = get(kind, name);
+            if (wanted > 0 && stored.metadata().resourceVersion() != wanted) {
+                throw stale(kind, name, wanted, stored.metadata().resourceVersion());
+            }
+            try {
+                ApiObject written = store.update(ObjectWrites.forReplace(stored, object));
+                LOG.info("replaced {}", ref(kind, name));
+                return written;
+            } catch (StoreException.Conflict e) {
+                if (wanted > 0 || attempt >= CAS_ATTEMPTS) {
+                    long now = store.get(kind, name).map(o -> o.metadata().resourceVersion()).orElse(0L);
+                    throw stale(kind, name, wanted > 0 ? wanted : stored.metadata().resourceVersion(), now);
+                }
+            } catch (StoreException.NotFound e) {
+                throw new ApiException(ApiError.notFound(ref(kind, name) + " not found"));
+            }
+        }
+    }
+
+    /** Deletes {@code kind/name}; with {@code resourceVersion} above 0 only at that version. */
+    public ApiObject delete(Kind<?> kind, String name, long resourceVersion) {
+        requireWritable(kind);
+        for (int attempt = 1; ; attempt++) {
+            ApiObject stored = get(kind, name);
+            long current = stored.metadata().resourceVersion();
+            if (resourceVersion > 0 && current != resourceVersion) {
+                throw stale(kind, name, resourceVersion, current);
+            }
+            try {
+                store.delete(kind, name, current);
+                LOG.info("deleted {}", ref(kind, name));
+                return stored;
+            } catch (StoreException.Conflict e) {
+                if (resourceVersion > 0 || attempt >= CAS_ATTEMPTS) {
+                    long now = store.get(kind, name).map(o -> o.metadata().resourceVersion()).orElse(0L);
+                    throw stale(kind, name, resourceVersion > 0 ? resourceVersion : current, now);
+                }
+            } catch (StoreException.NotFound e) {
+                throw new ApiException(ApiError.notFound(ref(kind, name) + " not found"));
+            }
+        }
+    }
+
+    /**
+     * Creates or updates every object of a (multi-document) body. Every document is decoded and
+     * validated before anything is written; the writes go in one transaction when they fit in
+     * one, so a body is applied whole or not at all.
+     */
+    public List<ApplyResult> apply(String body, String contentType) {
+        List<JsonNode> documents = Bodies.readDocuments(body, contentType);
+        if (documents.isEmpty()) {
+            throw new ApiException(ApiError.badRequest("", "the body holds no object"));
+        }
+        List<ApiObject> objects = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < documents.size(); i++) {
+            String where = documents.size() == 1 ? "" : "document " + (i + 1) + ": ";
+            ApiObject object;
+            try {
+                object = Codec.decode(documents.get(i));
+            } catch (DecodeException e) {
+                throw new DecodeException(e.field(), where + e.getMessage());
+            }
+            Kind<?> kind = Kind.of(object);
+            if (!kind.userWritable()) {
+                throw new ApiException(ApiError.methodNotAllowed(where + readOnly(kind)));
+            }
+            try {
+                Validation.require(object);
+            } catch (ValidationException e) {
+                throw new ValidationException(where + ref(kind, object.name()), e.errors());
+            }
+            if (!seen.add(kind.name() + "/" + object.name())) {
+                throw new ApiException(ApiError.badRequest("metadata.name", where + ref(kind, object.name())
+                        + " appears twice in the body"));
+            }
+            objects.add(object);
+        }
+        for (int attempt = 1; ; attempt++) {
+            List<WriteOp> ops = new ArrayList<>();
+            List<ApplyResult> results = new ArrayList<>();
+            for (ApiObject object : objects) {
+                Kind<?> kind = Kind.of(object);
+                Optional<? extends ApiObject> stored = store.get(kind, object.name());
+                if (stored.isEmpty()) {
+                    requireCreatable(kind);
+                    ops.add(WriteOp.create(ObjectWrites.forCreate(object, UUID.randomUUID().toString(),
+                            clock.instant())));
+                    results.add(new ApplyResult(kind.name(), object.name(), "created"));
+                } else if (ObjectWrites.sameUserContent(stored.get(), object)) {
+                    results.add(new ApplyResult(kind.name(), object.name(), "unchanged"));
+                } else {
+                    // apply means "make it so": compare against what is stored, not what the file says
+                    ApiObject unversioned = object.withMetadata(object.metadata().withResourceVersion(0));
+                    ops.add(WriteOp.update(ObjectWrites.forReplace(stored.get(), unversioned)));
+                    results.add(new ApplyResult(kind.name(), object.name(), "configured"));
+                }
+            }
+            try {
+                commit(ops);
+                LOG.info("applied {}", results);
+                return List.copyOf(results);
+            } catch (StoreException.Conflict | StoreException.AlreadyExists e) {
+                if (attempt >= CAS_ATTEMPTS) {
+                    throw new ApiException(ApiError.conflict("objects kept changing while they were applied: "
+                            + e.getMessage() + "; try again"));
+                }
+            }
+        }
+    }
+
+    private void commit(List<WriteOp> ops) {
+        if (ops.isEmpty()) {
+            return;
+        }
+        int max = Math.max(1, store.maxTxnOps());
+        // Bodies larger than one transaction are applied in chunks; each chunk is still atomic.
+        for (int from = 0; from < ops.size(); from += max) {
+            store.commit(ops.subList(from, Math.min(ops.size(), from + max)));
+        }
+    }
+
+    /** Parses the body of a node registration. */
+    public static NodeRegistration decodeRegistration(String body, String contentType) {
+        List<JsonNode> documents = Bodies.readDocuments(body, contentType);
+        if (documents.size() != 1) {
+            throw new ApiException(ApiError.badRequest("", "expected one registration object, got "
+                    + documents.size()));
+        }
+        return Codec.bind(documents.get(0), NodeRegistration.class);
+    }
+
+    /**
+     * Registers a node: creates it (with a new id unless the registration names one) or, for a
+     * known id, refreshes its status.
+     */
+    public Registered register(NodeRegistration registration) {
+        for (int attempt = 1; ; attempt++) {
+            String id = registration.id().isEmpty() ? NodeIds.random() : registration.id();
+            Optional<Node> stored = registration.id().isEmpty() ? Optional.empty() : store.get(Kind.NODE, id);
+            try {
+                if (stored.isPresent()) {
+                    Node refreshed = registration.refresh(stored.get(), clock.instant());
+                    Node written = store.update(refreshed);
+                    LOG.info("node {} ({}) registered again", id, registration.hostname());
+                    return new Registered(written, false);
+                }
+                Node node = Validation.require(registration.newNode(id, UUID.randomUUID().toString(),
+                        clock.instant()));
+                Node written = store.create(node);
+                LOG.info("node {} ({}, {}) registered", id, registration.hostname(), registration.role().value());
+                return new Registered(written, true);
+            } catch (StoreException.Conflict | StoreException.AlreadyExists | StoreException.NotFound e) {
+                if (attempt >= CAS_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private ApiObject decodeOne(String body, String contentType) {
+        List<JsonNode> documents = Bodies.readDocuments(body, contentType);
+        if (documents.size() != 1) {
+            throw new ApiException(ApiError.badRequest("", "expected one object in the body, got "
+                    + documents.size() + (documents.size() > 1 ? " (use POST /api/v1/apply for several)" : "")));
+        }
+        return Codec.decode(documents.get(0));
+    }
+
+    private static void requireKind(Kind<?> kind, ApiObject object) {
+        if (!object.kind().equals(kind.name())) {
+            throw new ApiException(ApiError.badRequest("kind", "the body is a " + object.kind()
+                    + " but the URL is for " + kind.plural()));
+        }
+    }
+
+    private static void requireWritable(Kind<?> kind) {
+        if (!kind.userWritable()) {
+            throw new ApiException(ApiError.methodNotAllowed(readOnly(kind)));
+        }
+    }
+
+    private static void requireCreatable(Kind<?> kind) {
+        requireWritable(kind);
+        if (kind == Kind.NODE) {
+            throw new ApiException(ApiError.methodNotAllowed(
+                    "nodes are not created directly: they register with POST /api/v1/nodes/register"));
+        }
+    }
+
+    private static String readOnly(Kind<?> kind) {
+        return kind.plural() + " are read-only: controllers and agents write them";
+    }
+
+    private static ApiException stale(Kind<?> kind, String name, long given, long stored) {
+        return new ApiException(ApiError.conflict(ref(kind, name) + " has changed: resourceVersion " + given
+                + " is stale, the stored object is at " + stored + "; get it again and retry"));
+    }
+
+    /** {@code service "web"}, as messages name objects. */
+    static String ref(Kind<?> kind, String name) {
+        return kind.singular().toLowerCase(Locale.ROOT) + " \"" + name + "\"";
+    }
+}

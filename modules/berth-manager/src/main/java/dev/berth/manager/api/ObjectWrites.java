@@ -1,0 +1,155 @@
+package dev.berth.manager.api;
+
+import dev.berth.api.ApiObject;
+import dev.berth.api.Cluster;
+import dev.berth.api.ClusterStatus;
+import dev.berth.api.Kind;
+import dev.berth.api.Node;
+import dev.berth.api.NodeStatus;
+import dev.berth.api.ObjectMeta;
+import dev.berth.api.Service;
+import dev.berth.api.ServiceStatus;
+import dev.berth.api.Task;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What the API server writes for a create or a replace: the server-owned fields (uid,
+ * creationTimestamp, generation, status) come from the server or the stored object, the
+ * user-owned ones (labels, annotations, spec) from the request. Pure.
+ */
+public final class ObjectWrites {
+
+    /** Annotation of the {@code default} Cluster object holding the cluster's id. */
+    public static final String CLUSTER_ID_ANNOTATION = "berth.dev/cluster-id";
+
+    /**
+     * Annotations the server sets and a client need not send back: a replace or apply without
+     * them keeps the stored values (so applying a cluster manifest keeps the cluster id).
+     */
+    public static final Set<String> SERVER_ANNOTATIONS = Set.of(CLUSTER_ID_ANNOTATION);
+
+    private ObjectWrites() {
+    }
+
+    /** The kind whose URL plural is {@code plural} ({@code services}). */
+    public static Optional<Kind<?>> kindOfPlural(String plural) {
+        return Kind.ALL.stream().filter(k -> k.plural().equals(plural)).findFirst();
+    }
+
+    /**
+     * The object to store for a create: a new uid, the creation time, generation 1, resourceVersion
+     * 0 and an empty status, whatever the request said there.
+     */
+    public static ApiObject forCreate(ApiObject body, String uid, Instant now) {
+        return withEmptyStatus(body.withMetadata(body.metadata().created(uid, now)));
+    }
+
+    /**
+     * The object to store for a replace of {@code stored} by {@code body}: labels, annotations
+     * and spec of the body; uid, creationTimestamp and status of the stored object; generation
+     * one up when the spec changed. The resourceVersion to compare against is the body's when it
+     * is above 0 (the client's optimistic lock), else the stored one (replace whatever is there).
+     */
+    public static ApiObject forReplace(ApiObject stored, ApiObject body) {
+        ObjectMeta meta = withServerAnnotations(stored, body.metadata()).replacing(stored.metadata());
+        if (!Objects.equals(spec(stored), spec(body))) {
+            meta = meta.withGeneration(stored.metadata().generation() + 1);
+        }
+        if (body.metadata().resourceVersion() > 0) {
+            meta = meta.withResourceVersion(body.metadata().resourceVersion());
+        }
+        return withStatusOf(withSpecOf(stored, body), stored).withMetadata(meta);
+    }
+
+    /** Whether {@code body} would change nothing the user owns in {@code stored}. */
+    public static boolean sameUserContent(ApiObject stored, ApiObject body) {
+        return Objects.equals(spec(stored), spec(body))
+                && stored.metadata().labels().equals(body.metadata().labels())
+                && stored.metadata().annotations().equals(withServerAnnotations(stored, body.metadata()).annotations());
+    }
+
+    private static ObjectMeta withServerAnnotations(ApiObject stored, ObjectMeta meta) {
+        Map<String, String> annotations = new HashMap<>(meta.annotations());
+        for (String key : SERVER_ANNOTATIONS) {
+            String value = stored.metadata().annotations().get(key);
+            if (value != null) {
+                annotations.putIfAbsent(key, value);
+            }
+        }
+        if (annotations.equals(meta.annotations())) {
+            return meta;
+        }
+        return new ObjectMeta(meta.name(), meta.labels(), annotations, meta.uid(), meta.resourceVersion(),
+                meta.generation(), meta.creationTimestamp());
+    }
+
+    /** The spec record of any object, for comparisons. */
+    public static Object spec(ApiObject object) {
+        if (object instanceof Service s) {
+            return s.spec();
+        }
+        if (object instanceof Node n) {
+            return n.spec();
+        }
+        if (object instanceof Cluster c) {
+            return c.spec();
+        }
+        if (object instanceof Task t) {
+            return t.spec();
+        }
+        throw new IllegalArgumentException("unknown object type " + object.getClass());
+    }
+
+    private static ApiObject withSpecOf(ApiObject target, ApiObject source) {
+        if (target instanceof Service t && source instanceof Service s) {
+            return t.withSpec(s.spec());
+        }
+        if (target instanceof Node t && source instanceof Node s) {
+            return t.withSpec(s.spec());
+        }
+        if (target instanceof Cluster t && source instanceof Cluster s) {
+            return new Cluster(t.apiVersion(), t.kind(), t.metadata(), s.spec(), t.status());
+        }
+        if (target instanceof Task t && source instanceof Task s) {
+            return t.withSpec(s.spec());
+        }
+        throw new IllegalArgumentException("cannot replace a " + target.kind() + " with a " + source.kind());
+    }
+
+    private static ApiObject withStatusOf(ApiObject target, ApiObject source) {
+        if (target instanceof Service t && source instanceof Service s) {
+            return t.withStatus(s.status());
+        }
+        if (target instanceof Node t && source instanceof Node s) {
+            return t.withStatus(s.status());
+        }
+        if (target instanceof Cluster t && source instanceof Cluster s) {
+            return new Cluster(t.apiVersion(), t.kind(), t.metadata(), t.spec(), s.status());
+        }
+        if (target instanceof Task t && source instanceof Task s) {
+            return t.withStatus(s.status());
+        }
+        throw new IllegalArgumentException("cannot replace a " + target.kind() + " with a " + source.kind());
+    }
+
+    private static ApiObject withEmptyStatus(ApiObject object) {
+        if (object instanceof Service s) {
+            return s.withStatus(ServiceStatus.EMPTY);
+        }
+        if (object instanceof Node n) {
+            return n.withStatus(new NodeStatus(null, null, null, null, null, null, null));
+        }
+        if (object instanceof Cluster c) {
+            return new Cluster(c.apiVersion(), c.kind(), c.metadata(), c.spec(), ClusterStatus.EMPTY);
+        }
+        if (object instanceof Task t) {
+            return t.withStatus(null);
+        }
+        throw new IllegalArgumentException("unknown object type " + object.getClass());
+    }
+}

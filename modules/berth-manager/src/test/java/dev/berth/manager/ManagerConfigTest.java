@@ -1,0 +1,54 @@
+package dev.berth.manager;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ManagerConfigTest {
+
+    @Test
+    void defaultsMatchTheDocumentation() {
+        ManagerConfig c = ManagerConfig.defaults();
+        assertThat(c.stateDir()).isEqualTo(Path.of("/var/lib/berth"));
+        assertThat(c.listenHost()).isEqualTo("127.0.0.1");
+        assertThat(c.listenPort()).isEqualTo(4243);
+        assertThat(c.maxBodyBytes()).isEqualTo(1024 * 1024);
+        assertThat(c.etcdClientPort()).isEqualTo(2379);
+        assertThat(c.etcdPeerPort()).isEqualTo(2380);
+        assertThat(c.embeddedEtcd()).isTrue();
+        assertThat(c.hostname()).isNotBlank();
+        assertThat(c.nodeId()).isEmpty();
+        assertThat(c.effectiveAdvertiseAddress()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void withersChangeOneThing() {
+        ManagerConfig c = ManagerConfig.defaults()
+                .withExternalEtcd(List.of("http://127.0.0.1:1"), "/p")
+                .withListen("0.0.0.0", 0)
+                .withAdvertiseAddress("10.0.0.1")
+                .withNodeId("abc")
+                .withEtcdPorts(3000, 3001)
+                .withElectionTtl(Duration.ofSeconds(3));
+        assertThat(c.embeddedEtcd()).isFalse();
+        assertThat(c.etcdPrefix()).isEqualTo("/p");
+        assertThat(c.effectiveAdvertiseAddress()).isEqualTo("10.0.0.1");
+        assertThat(c.nodeId()).contains("abc");
+        assertThat(c.etcdClientPort()).isEqualTo(3000);
+        assertThat(c.listenPort()).isZero();
+        assertThat(c.electionTtl()).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void rejectsNonsense() {
+        assertThatThrownBy(() -> ManagerConfig.defaults().withListen("127.0.0.1", 70000))
+                .hasMessageContaining("70000");
+        assertThatThrownBy(() -> ManagerConfig.defaults().withMaxBodyBytes(0)).hasMessageContaining("body");
+        assertThatThrownBy(() -> ManagerConfig.defaults().withElectionTtl(Duration.ofMillis(10)))
+                .hasMessageContaining("TTL");
+    }
+}
