@@ -1,0 +1,240 @@
+package dev.berth.cli.commands;
+
+import dev.berth.cli.BerthCommand;
+import dev.berth.cli.CliConfig;
+import dev.berth.cli.CliException;
+import dev.berth.cli.client.ApiClient;
+import dev.berth.manager.Manager;
+import dev.berth.manager.ManagerConfig;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code berth init}: starts a manager (embedded etcd, API, controllers) in this process and keeps
+ * it running until SIGTERM or Ctrl-C; with {@code --detach}, starts that same command in the
+ * background and returns once its API answers.
+ */
+@Command(name = "init", mixinStandardHelpOptions = true,
+        description = {"Initialize a cluster: run a manager on this server (foreground until Ctrl-C or SIGTERM).",
+            "Writes ~/.berth/config so that other commands find it. With --detach it runs in the",
+            "background, logging to <state-dir>/manager.log (stop it with berth stop)."})
+public final class InitCommand extends BerthCommand {
+
+    /** How long {@code --detach} waits for the manager's API. */
+    static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "State directory: node id, etcd data, pid and log files (default: ~/.berth/manager).")
+    private Path stateDir;
+
+    @Option(names = "--etcd-binary", paramLabel = "PATH", description = "The etcd executable (default: etcd on the PATH).")
+    private Path etcdBinary;
+
+    @Option(names = "--etcd-client-port", paramLabel = "PORT",
+            description = "Loopback client port of the embedded etcd (default: ${DEFAULT-VALUE}).")
+    private int etcdClientPort = ManagerConfig.DEFAULT_ETCD_CLIENT_PORT;
+
+    @Option(names = "--etcd-peer-port", paramLabel = "PORT",
+            description = "Loopback peer port of the embedded etcd (default: ${DEFAULT-VALUE}).")
+    private int etcdPeerPort = ManagerConfig.DEFAULT_ETCD_PEER_PORT;
+
+    @Option(names = "--etcd-endpoint", paramLabel = "URL", hidden = true,
+            description = "Use this external etcd instead of an embedded one (tests). Repeatable.")
+    private List<String> etcdEndpoints = new ArrayList<>();
+
+    @Option(names = "--etcd-prefix", paramLabel = "PREFIX", hidden = true,
+            description = "Key prefix inside an external etcd (tests).")
+    private String etcdPrefix = "";
+
+    @Option(names = "--listen-addr", paramLabel = "HOST:PORT",
+            description = "Where the API listens (default: ${DEFAULT-VALUE}).")
+    private String listenAddr = ManagerConfig.DEFAULT_LISTEN_HOST + ":" + ManagerConfig.DEFAULT_API_PORT;
+
+    @Option(names = "--advertise-addr", paramLabel = "ADDR",
+            description = "The address other nodes reach this manager at (default: the listen address).")
+    private String advertiseAddr;
+
+    @Option(names = {"-d", "--detach"}, description = "Run the manager in the background and return once it answers.")
+    private boolean detach;
+
+    /** {@code HOST:PORT} of {@code --listen-addr}. */
+    record Listen(String host, int port) {
+
+        static Listen parse(String text) {
+            int colon = text.lastIndexOf(':');
+            if (colon <= 0 || colon == text.length() - 1) {
+                throw new IllegalArgumentException("--listen-addr \"" + text + "\": expected HOST:PORT, e.g. 127.0.0.1:4243");
+            }
+            String host = text.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            try {
+                int port = Integer.parseInt(text.substring(colon + 1));
+                if (port < 0 || port > 65535) {
+                    throw new NumberFormatException();
+                }
+                return new Listen(host, port);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--listen-addr \"" + text + "\": port must be 0..65535");
+            }
+        }
+
+        /** The URL a client on this server uses: a wildcard listen address is reached on loopback. */
+        String url(int boundPort) {
+            String h = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+            return "http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + boundPort;
+        }
+    }
+
+    @Override
+    protected int run() {
+        Listen listen;
+        try {
+            listen = Listen.parse(listenAddr);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        Path dir = ManagerFiles.stateDir(Optional.ofNullable(stateDir), env());
+        Optional<Long> running = ManagerFiles.readPid(dir).filter(p -> ManagerFiles.liveManager(p).isPresent())
+                .filter(p -> p != ProcessHandle.current().pid());
+        if (running.isPresent()) {
+            throw new CliException("a manager is already running with state in " + dir + " (pid " + running.get()
+                    + "): stop it first (berth stop)");
+        }
+        return detach ? runDetached(dir, listen) : runForeground(dir, listen);
+    }
+
+    private ManagerConfig config(Path dir, Listen listen) {
+        ManagerConfig config = ManagerConfig.defaults()
+                .withStateDir(dir)
+                .withEtcdPorts(etcdClientPort, etcdPeerPort)
+                .withListen(listen.host(), listen.port());
+        if (etcdBinary != null) {
+            config = config.withEtcdBinary(etcdBinary);
+        }
+        if (advertiseAddr != null) {
+            config = config.withAdvertiseAddress(advertiseAddr);
+        }
+        if (!etcdEndpoints.isEmpty()) {
+            config = config.withExternalEtcd(etcdEndpoints, etcdPrefix);
+        }
+        return config;
+    }
+
+    private int runForeground(Path dir, Listen listen) {
+        long pid = ProcessHandle.current().pid();
+        ManagerFiles.writePid(dir, pid);
+        Manager manager;
+        try {
+            manager = new Manager(config(dir, listen)).start();
+        } catch (RuntimeException e) {
+            ManagerFiles.deletePid(dir, pid);
+            throw new CliException("the manager failed to start: " + e.getMessage(), e);
+        }
+        String url = listen.url(manager.apiPort());
+        new CliConfig(Optional.of(url), Optional.of(dir)).write(CliConfig.file(env().home()));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                manager.close();
+            } finally {
+                ManagerFiles.deletePid(dir, pid);
+                stopped.countDown();
+            }
+        }, "berth-manager-shutdown"));
+        out().println("Cluster initialized: node " + manager.nodeId() + " is now a manager.");
+        out().println("The API listens on " + url + " (config written to " + CliConfig.file(env().home()) + ").");
+        out().flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /** The command that runs this same init in the foreground, for the background process. */
+    List<String> childCommand(Path dir) {
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> cmd = new ArrayList<>();
+        if (new File("/usr/bin/setsid").canExecute()) {
+            // its own session: a closed terminal (SIGHUP) or Ctrl-C there does not stop the manager
+            cmd.add("/usr/bin/setsid");
+        }
+        cmd.addAll(List.of(java, "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
+                "dev.berth.cli.Main", "init", "--state-dir", dir.toString(), "--listen-addr", listenAddr,
+                "--etcd-client-port", String.valueOf(etcdClientPort), "--etcd-peer-port", String.valueOf(etcdPeerPort)));
+        if (etcdBinary != null) {
+            cmd.addAll(List.of("--etcd-binary", etcdBinary.toAbsolutePath().toString()));
+        }
+        if (advertiseAddr != null) {
+            cmd.addAll(List.of("--advertise-addr", advertiseAddr));
+        }
+        for (String e : etcdEndpoints) {
+            cmd.addAll(List.of("--etcd-endpoint", e));
+        }
+        if (!etcdPrefix.isEmpty()) {
+            cmd.addAll(List.of("--etcd-prefix", etcdPrefix));
+        }
+        return cmd;
+    }
+
+    private int runDetached(Path dir, Listen listen) {
+        if (listen.port() == 0) {
+            throw usage("--detach needs a fixed --listen-addr port (0 picks a random one nobody could find)");
+        }
+        Process child;
+        try {
+            Files.createDirectories(dir);
+            ProcessBuilder pb = new ProcessBuilder(childCommand(dir))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(ManagerFiles.logFile(dir).toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            pb.environment().put("HOME", env().home().toString());
+            child = pb.start();
+        } catch (IOException e) {
+            throw new CliException("cannot start the manager in the background: " + e.getMessage(), e);
+        }
+        ManagerFiles.writePid(dir, child.pid());
+        String url = listen.url(listen.port());
+        ApiClient api = new ApiClient(url);
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
+        while (!api.healthy()) {
+            if (!child.isAlive()) {
+                ManagerFiles.deletePid(dir, child.pid());
+                throw new CliException("the manager exited (code " + child.exitValue() + ") before its API answered;"
+                        + " the end of " + ManagerFiles.logFile(dir) + ":\n" + ManagerFiles.logTail(dir, 20));
+            }
+            if (Instant.now().isAfter(deadline)) {
+                child.destroy();
+                throw new CliException("the manager's API at " + url + " did not answer within "
+                        + START_TIMEOUT.toSeconds() + "s; the end of " + ManagerFiles.logFile(dir) + ":\n"
+                        + ManagerFiles.logTail(dir, 20));
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CliException("interrupted while waiting for the manager (pid " + child.pid() + ")");
+            }
+        }
+        new CliConfig(Optional.of(url), Optional.of(dir)).write(CliConfig.file(env().home()));
+        String nodeId = api.info().managerNodeId();
+        out().println("Cluster initialized: node " + nodeId + " is now a manager.");
+        out().println("The manager runs in the background (pid " + child.pid() + ", log " + ManagerFiles.logFile(dir)
+                + "); stop it with: berth stop");
+        return 0;
+    }
+}

@@ -1,0 +1,178 @@
+package dev.berth.cli.output;
+
+import dev.berth.api.Cluster;
+import dev.berth.api.Durations;
+import dev.berth.api.Node;
+import dev.berth.api.ObjectMeta;
+import dev.berth.api.PlacementPreference;
+import dev.berth.api.ResourceList;
+import dev.berth.api.RestartPolicy;
+import dev.berth.api.Service;
+import dev.berth.api.ServiceSpec;
+import dev.berth.api.Task;
+import dev.berth.api.UpdateConfig;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** {@code berth describe}: a person's multi-line view of one object, with related tasks. */
+public final class Describe {
+
+    private final List<String[]> lines = new ArrayList<>();
+
+    private Describe() {
+    }
+
+    private Describe field(String label, Object value) {
+        lines.add(new String[] {label, value == null ? "" : value.toString()});
+        return this;
+    }
+
+    private String render(String tail) {
+        int width = lines.stream().mapToInt(l -> l[0].length()).max().orElse(0) + 2;
+        StringBuilder out = new StringBuilder();
+        for (String[] l : lines) {
+            String label = l[0] + ":";
+            out.append(l[1].isEmpty() ? label : label + " ".repeat(width - label.length() + 1) + l[1]).append('\n');
+        }
+        return out + tail;
+    }
+
+    private static Describe meta(ObjectMeta m, Instant now) {
+        return new Describe()
+                .field("Name", m.name())
+                .field("UID", m.uid())
+                .field("Labels", m.labels().isEmpty() ? "<none>" : Tables.labels(m.labels()))
+                .field("Created", m.creationTimestamp().map(t -> t + " (" + Ages.shortAge(Optional.of(t), now) + " ago)")
+                        .orElse("<unknown>"))
+                .field("Resource version", m.resourceVersion());
+    }
+
+    /** A service: spec summary, status and its tasks (as {@code service ps}). */
+    public static String service(Service s, List<Task> tasks, Map<String, String> hostnames, Instant now) {
+        ServiceSpec spec = s.spec();
+        Describe d = meta(s.metadata(), now)
+                .field("Generation", s.metadata().generation())
+                .field("Mode", spec.mode().value())
+                .field("Replicas", Tables.replicas(s) + " (running/desired)")
+                .field("Image", spec.image());
+        if (!spec.command().isEmpty()) {
+            d.field("Command", shellWords(spec.command()));
+        }
+        if (!spec.args().isEmpty()) {
+            d.field("Args", shellWords(spec.args()));
+        }
+        d.field("Env", spec.env().isEmpty() ? "<none>" : Tables.labels(spec.env()))
+                .field("Ports", spec.ports().isEmpty() ? "<none>" : Tables.ports(spec.ports()))
+                .field("Reservations", resources(spec.resources().reservations()))
+                .field("Limits", resources(spec.resources().limits()))
+                .field("Constraints", spec.placement().constraints().isEmpty() ? "<none>"
+                        : String.join(", ", spec.placement().constraints()))
+                .field("Max replicas per node", spec.placement().maxReplicasPerNode() == 0 ? "unlimited"
+                        : spec.placement().maxReplicasPerNode())
+                .field("Placement preferences", spec.placement().preferences().isEmpty() ? "<none>"
+                        : spec.placement().preferences().stream().map(Describe::preference)
+                                .collect(Collectors.joining(", ")))
+                .field("Restart policy", restart(spec.restartPolicy()))
+                .field("Update", update(spec.update()))
+                .field("Rollback", update(spec.rollback()))
+                .field("Endpoint mode", spec.endpointMode().value())
+                .field("Stop", spec.stopSignal() + ", grace period " + Durations.format(spec.stopGracePeriod()))
+                .field("Status", "replicas " + s.status().replicas() + ", running " + s.status().running()
+                        + ", observed generation " + s.status().observedGeneration());
+        return d.render(tasksSection(tasks, hostnames, now));
+    }
+
+    /** A node: status, resources, labels and the tasks placed on it. */
+    public static String node(Node n, List<Task> tasks, Map<String, String> hostnames, Instant now) {
+        Describe d = meta(n.metadata(), now)
+                .field("Hostname", n.status().hostname())
+                .field("Address", n.status().address())
+                .field("Role", n.spec().role().value())
+                .field("Availability", n.spec().availability().value())
+                .field("Status", n.status().state().value() + (n.status().message().isEmpty() ? ""
+                        : " (" + n.status().message() + ")"))
+                .field("CPUs", Tables.cpus(n.status().resources().cpus()))
+                .field("Memory", n.status().resources().memory().human())
+                .field("Engine", n.status().engineVersion().isEmpty() ? "<unknown>" : n.status().engineVersion())
+                .field("Last heartbeat", n.status().lastHeartbeat()
+                        .map(t -> t + " (" + Ages.ago(Optional.of(t), now) + ")").orElse("<never>"));
+        return d.render(tasksSection(tasks, hostnames, now));
+    }
+
+    /** A task: its service, slot, node, states and container. */
+    public static String task(Task t, Map<String, String> hostnames, Instant now) {
+        String node = t.spec().nodeId().isEmpty() ? "<unassigned>"
+                : hostnames.getOrDefault(t.spec().nodeId(), "") + " (" + t.spec().nodeId() + ")";
+        return meta(t.metadata(), now)
+                .field("Display name", t.displayName())
+                .field("Service", t.spec().serviceName())
+                .field("Slot", t.spec().slot() == 0 ? "<global>" : t.spec().slot())
+                .field("Node", node)
+                .field("Image", t.spec().template().image())
+                .field("Desired state", t.spec().desiredState().display())
+                .field("Current state", Tables.currentState(t, now))
+                .field("Message", t.status().message())
+                .field("Error", t.status().error())
+                .field("Container", t.status().containerId())
+                .render("");
+    }
+
+    /** The cluster settings object. */
+    public static String cluster(Cluster c, Instant now) {
+        return meta(c.metadata(), now)
+                .field("Task history limit", c.spec().taskHistoryLimit())
+                .field("Leader", c.status().leader().isEmpty() ? "<none>" : c.status().leader())
+                .render("");
+    }
+
+    private static String tasksSection(List<Task> tasks, Map<String, String> hostnames, Instant now) {
+        if (tasks.isEmpty()) {
+            return "Tasks: <none>\n";
+        }
+        StringBuilder out = new StringBuilder("Tasks:\n");
+        for (String line : Tables.servicePs(tasks, hostnames, now).render().split("\n")) {
+            out.append("  ").append(line).append('\n');
+        }
+        return out.toString();
+    }
+
+    /** Words as a shell would need them: {@code sh -c 'echo hi'}. */
+    static String shellWords(List<String> words) {
+        return words.stream().map(w -> w.isEmpty() || !w.matches("[A-Za-z0-9_./:=@%+,-]+")
+                ? "'" + w.replace("'", "'\\''") + "'" : w).collect(Collectors.joining(" "));
+    }
+
+    private static String resources(ResourceList r) {
+        if (r.isEmpty()) {
+            return "<none>";
+        }
+        List<String> parts = new ArrayList<>();
+        if (r.cpus() > 0) {
+            parts.add("cpus " + Tables.cpus(r.cpus()));
+        }
+        if (!r.memory().isZero()) {
+            parts.add("memory " + r.memory());
+        }
+        return String.join(", ", parts);
+    }
+
+    private static String restart(RestartPolicy p) {
+        return p.condition().value() + ", delay " + Durations.format(p.delay()) + ", max attempts "
+                + (p.maxAttempts() == 0 ? "unlimited" : p.maxAttempts()) + ", window " + Durations.format(p.window());
+    }
+
+    private static String update(UpdateConfig u) {
+        return "parallelism " + u.parallelism() + ", delay " + Durations.format(u.delay()) + ", on failure "
+                + u.failureAction().value() + ", monitor " + Durations.format(u.monitor()) + ", order "
+                + u.order().value();
+    }
+
+    /** {@code spread=node.labels.zone}, as the flag is written. */
+    private static String preference(PlacementPreference p) {
+        return "spread=" + p.spread();
+    }
+}

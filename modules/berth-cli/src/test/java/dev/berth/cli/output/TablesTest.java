@@ -1,0 +1,114 @@
+package dev.berth.cli.output;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.api.Node;
+import dev.berth.api.NodeAvailability;
+import dev.berth.api.NodeRole;
+import dev.berth.api.NodeSpec;
+import dev.berth.api.NodeState;
+import dev.berth.api.NodeStatus;
+import dev.berth.api.ObjectMeta;
+import dev.berth.api.PortConfig;
+import dev.berth.api.ResourceList;
+import dev.berth.api.Service;
+import dev.berth.api.ServiceMode;
+import dev.berth.api.ServiceSpec;
+import dev.berth.api.ServiceStatus;
+import dev.berth.api.Task;
+import dev.berth.api.TaskSpec;
+import dev.berth.api.TaskState;
+import dev.berth.api.TaskStatus;
+import dev.berth.cli.client.ApiInfo;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class TablesTest {
+
+    static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
+
+    static Service service(String name, String uid, int replicas, int running) {
+        ServiceSpec spec = new ServiceSpec("berth/whoami:1", null, replicas, null, null, null,
+                List.of(PortConfig.parse("4567:4567")), null, null, null, null, null, null, null, null);
+        ObjectMeta meta = new ObjectMeta(name, Map.of(), Map.of(), uid, 5, 1, Optional.of(NOW.minusSeconds(90)));
+        return new Service(null, null, meta, spec, new ServiceStatus(replicas, running, 1));
+    }
+
+    static Task task(String id, int slot, String node, TaskState state, long createdSecondsAgo) {
+        ObjectMeta meta = new ObjectMeta(id, Map.of(Task.SERVICE_LABEL, "whoami"), Map.of(), "", 0, 1,
+                Optional.of(NOW.minusSeconds(createdSecondsAgo)));
+        TaskSpec spec = new TaskSpec("whoami", "uid", slot, node, TaskState.RUNNING,
+                ServiceSpec.ofImage("berth/whoami:1").taskTemplate());
+        return Task.of(meta, spec, new TaskStatus(state, "", "", Optional.of(NOW.minusSeconds(createdSecondsAgo)), ""));
+    }
+
+    static Node node(String id, String hostname, NodeRole role) {
+        return Node.of(ObjectMeta.named(id), new NodeSpec(role, NodeAvailability.ACTIVE),
+                new NodeStatus(NodeState.READY, "", hostname, "10.0.0.1", new ResourceList(2, null), "", Optional.empty()));
+    }
+
+    @Test
+    void serviceLsHasDockersColumnsAndShortIds() {
+        List<String> lines = Tables.serviceLs(List.of(service("whoami", "0123456789abcdef", 3, 1))).render().lines()
+                .toList();
+        assertThat(lines.get(0).split("\\s{2,}"))
+                .containsExactly("ID", "NAME", "MODE", "REPLICAS", "IMAGE", "PORTS");
+        assertThat(lines.get(1).split("\\s{2,}"))
+                .containsExactly("0123456789ab", "whoami", "replicated", "1/3", "berth/whoami:1", "*:4567->4567/tcp");
+    }
+
+    @Test
+    void globalServicesShowTheControllersCount() {
+        Service global = new Service(null, null, ObjectMeta.named("agent"),
+                new ServiceSpec("a:1", ServiceMode.GLOBAL, null, null, null, null, null, null, null, null, null, null,
+                        null, null, null), new ServiceStatus(4, 2, 1));
+        assertThat(Tables.replicas(global)).isEqualTo("2/4");
+    }
+
+    @Test
+    void servicePsSortsBySlotNewestFirstWithHistoryRows() {
+        List<Task> tasks = List.of(
+                task("task2aaaaaaaaaaaaaaa", 2, "n1", TaskState.ASSIGNED, 5),
+                task("task1old", 1, "n1", TaskState.SHUTDOWN, 60),
+                task("task1new", 1, "n2", TaskState.ASSIGNED, 3));
+        String out = Tables.servicePs(tasks, Map.of("n1", "host-1", "n2", "host-2"), NOW).render();
+        List<String> lines = out.lines().toList();
+        assertThat(lines.get(0).split("\\s{2,}")).containsExactly("ID", "NAME", "IMAGE", "NODE", "DESIRED STATE",
+                "CURRENT STATE", "ERROR", "PORTS");
+        assertThat(lines.get(1)).startsWith("task1new").contains(" whoami.1 ").contains("host-2")
+                .contains("Assigned 3 seconds ago");
+        assertThat(lines.get(2)).startsWith("task1old").contains("\\_ whoami.1").contains("Shutdown About a minute ago");
+        assertThat(lines.get(3)).startsWith("task2aaaaaaa ").contains("whoami.2").contains("host-1");
+    }
+
+    @Test
+    void nodeLsMarksLeaderAndCurrentNode() {
+        ApiInfo info = new ApiInfo("v", "c", "m1", "m1");
+        List<String> lines = Tables.nodeLs(List.of(node("w1", "b-worker", NodeRole.WORKER),
+                node("m2", "c-manager", NodeRole.MANAGER), node("m1", "a-manager", NodeRole.MANAGER)), info)
+                .render().lines().toList();
+        assertThat(lines.get(0).split("\\s{2,}"))
+                .containsExactly("ID", "HOSTNAME", "STATUS", "AVAILABILITY", "MANAGER STATUS");
+        assertThat(lines.get(1).split("\\s{2,}")).containsExactly("m1 *", "a-manager", "Ready", "Active", "Leader");
+        assertThat(lines.get(2).split("\\s{2,}")).containsExactly("w1", "b-worker", "Ready", "Active");
+        assertThat(lines.get(3).split("\\s{2,}")).containsExactly("m2", "c-manager", "Ready", "Active", "Reachable");
+    }
+
+    @Test
+    void getTablesPerKind() {
+        assertThat(Tables.header("Service", false).headers())
+                .containsExactly("NAME", "MODE", "REPLICAS", "IMAGE", "PORTS", "AGE");
+        assertThat(Tables.header("Task", false).headers())
+                .containsExactly("NAME", "ID", "NODE", "DESIRED", "CURRENT", "ERROR");
+        assertThat(Tables.header("Node", false).headers())
+                .containsExactly("NAME", "HOSTNAME", "STATUS", "AVAILABILITY", "ROLE", "AGE");
+        assertThat(Tables.header("Cluster", false).headers()).containsExactly("NAME", "AGE");
+        assertThat(Tables.getRow(service("web", "u", 2, 0), false, Map.of(), NOW))
+                .containsExactly("web", "replicated", "0/2", "berth/whoami:1", "*:4567->4567/tcp", "90s");
+        assertThat(Tables.getRow(task("t1", 1, "n1", TaskState.PENDING, 2), false, Map.of("n1", "h1"), NOW))
+                .containsExactly("whoami.1", "t1", "h1", "Running", "Pending 2 seconds ago", "");
+    }
+}
