@@ -15,7 +15,7 @@ import java.util.Optional;
  *
  * <pre>
  * server: http://127.0.0.1:4243
- * stateDir: /root/.berth/manager
+ * stateDir: /var/lib/berth
  * </pre>
  *
  * @param server the manager's API URL
@@ -36,9 +36,9 @@ public record CliConfig(Optional<String> server, Optional<Path> stateDir) {
         return home.resolve(".berth").resolve("config");
     }
 
-    /** The default state directory of a manager started by {@code berth init}. */
-    public static Path defaultStateDir(Path home) {
-        return home.resolve(".berth").resolve("manager");
+    /** Where a manager keeps its state when neither the option nor the config names a directory. */
+    public static Path defaultStateDir() {
+        return dev.berth.manager.ManagerConfig.DEFAULT_STATE_DIR;
     }
 
     /**

@@ -8,7 +8,7 @@ import dev.berth.api.Task;
 import dev.berth.controllers.reaper.TaskReaper;
 import dev.berth.controllers.scheduler.SchedulerController;
 import dev.berth.controllers.service.ServiceController;
-import dev.berth.controllers.service.TaskIds;
+import dev.berth.api.Ids;
 import dev.berth.scheduler.Planner;
 import dev.berth.store.ObjectStore;
 import dev.berth.store.informer.Informer;
@@ -67,7 +67,7 @@ public final class ControllerManager implements AutoCloseable {
 
             // handlers must be registered before the informers start
             ServiceController serviceController = new ServiceController(store, services, tasks, nodes, clock,
-                    new TaskIds(), SERVICE_WORKERS);
+                    Ids::random, SERVICE_WORKERS);
             SchedulerController scheduler = new SchedulerController(store, tasks, nodes, new Planner(), clock);
             TaskReaper reaper = new TaskReaper(store, services, tasks, clusters, clock);
 

@@ -52,8 +52,8 @@ public record ManagerConfig(
         Duration electionTtl) {
 
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/berth");
-    public static final int DEFAULT_ETCD_CLIENT_PORT = 2379;
-    public static final int DEFAULT_ETCD_PEER_PORT = 2380;
+    public static final int DEFAULT_ETCD_CLIENT_PORT = 4379;
+    public static final int DEFAULT_ETCD_PEER_PORT = 4380;
     public static final String DEFAULT_LISTEN_HOST = "127.0.0.1";
     public static final int DEFAULT_API_PORT = 4243;
     public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -80,7 +80,9 @@ public record ManagerConfig(
         }
     }
 
-    /** The defaults: embedded etcd on 2379/2380, API on 127.0.0.1:4243, state in /var/lib/berth. */
+    /**
+     * The defaults: embedded etcd on 4379/4380 (not etcd's own 2379/2380, where Debian's
+     * etcd-server package runs its service once installed), API on 127.0.0.1:4243, state in /var/lib/berth. */
     public static ManagerConfig defaults() {
         return new ManagerConfig(DEFAULT_STATE_DIR, Optional.empty(), DEFAULT_ETCD_CLIENT_PORT,
                 DEFAULT_ETCD_PEER_PORT, List.of(), "", DEFAULT_LISTEN_HOST, DEFAULT_API_PORT, "",

@@ -1,7 +1,7 @@
 package dev.berth.manager;
 
 import dev.berth.api.validation.Validation;
-import dev.berth.manager.api.NodeIds;
+import dev.berth.api.Ids;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +32,7 @@ final class NodeIdFile {
                 return id;
             }
             Files.createDirectories(stateDir);
-            String id = NodeIds.random();
+            String id = Ids.random();
             // write then move, so a crash never leaves a half-written id behind
             Path tmp = stateDir.resolve(FILE_NAME + ".tmp");
             Files.writeString(tmp, id + "\n", StandardCharsets.UTF_8);

@@ -17,8 +17,8 @@ class ManagerConfigTest {
         assertThat(c.listenHost()).isEqualTo("127.0.0.1");
         assertThat(c.listenPort()).isEqualTo(4243);
         assertThat(c.maxBodyBytes()).isEqualTo(1024 * 1024);
-        assertThat(c.etcdClientPort()).isEqualTo(2379);
-        assertThat(c.etcdPeerPort()).isEqualTo(2380);
+        assertThat(c.etcdClientPort()).isEqualTo(4379);
+        assertThat(c.etcdPeerPort()).isEqualTo(4380);
         assertThat(c.embeddedEtcd()).isTrue();
         assertThat(c.hostname()).isNotBlank();
         assertThat(c.nodeId()).isEmpty();

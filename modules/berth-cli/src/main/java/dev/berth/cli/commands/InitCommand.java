@@ -34,7 +34,7 @@ public final class InitCommand extends BerthCommand {
     static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     @Option(names = "--state-dir", paramLabel = "DIR",
-            description = "State directory: node id, etcd data, pid and log files (default: ~/.berth/manager).")
+            description = "State directory: node id, etcd data, pid and log files (default: /var/lib/berth).")
     private Path stateDir;
 
     @Option(names = "--etcd-binary", paramLabel = "PATH", description = "The etcd executable (default: etcd on the PATH).")

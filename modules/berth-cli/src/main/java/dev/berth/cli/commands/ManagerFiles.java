@@ -26,14 +26,14 @@ final class ManagerFiles {
 
     /**
      * The state directory: the option if given, else the one {@code init} wrote in
-     * {@code ~/.berth/config}, else {@code ~/.berth/manager}.
+     * {@code ~/.berth/config}, else {@code /var/lib/berth}.
      */
     static Path stateDir(Optional<Path> option, CliEnvironment env) {
         if (option.isPresent()) {
             return option.get().toAbsolutePath();
         }
         return CliConfig.read(CliConfig.file(env.home())).stateDir()
-                .orElse(CliConfig.defaultStateDir(env.home())).toAbsolutePath();
+                .orElse(CliConfig.defaultStateDir()).toAbsolutePath();
     }
 
     static Path pidFile(Path stateDir) {

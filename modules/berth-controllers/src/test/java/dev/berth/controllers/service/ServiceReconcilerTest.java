@@ -10,6 +10,7 @@ import static dev.berth.controllers.Fixtures.running;
 import static dev.berth.controllers.Fixtures.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.api.Ids;
 import dev.berth.api.Node;
 import dev.berth.api.NodeAvailability;
 import dev.berth.api.NodeState;
@@ -106,7 +107,7 @@ class ServiceReconcilerTest {
     void newReplicatedTaskIsWellFormed() {
         Service svc = replicated("web", 1);
         List<ServiceAction> actions = ServiceReconciler.reconcile("web", Optional.of(svc), List.of(), NODES, T0,
-                new TaskIds());
+                Ids::random);
         Task t = ((ServiceAction.CreateTask) actions.get(0)).task();
         assertThat(t.id()).matches("[a-z0-9]{25}");
         assertThat(t.metadata().name()).isEqualTo(t.id());

@@ -1,5 +1,6 @@
 package dev.berth.manager.api;
 
+import dev.berth.api.Ids;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.api.ApiObject;
 import dev.berth.api.Kind;
@@ -268,7 +269,7 @@ public final class ApiOperations {
      */
     public Registered register(NodeRegistration registration) {
         for (int attempt = 1; ; attempt++) {
-            String id = registration.id().isEmpty() ? NodeIds.random() : registration.id();
+            String id = registration.id().isEmpty() ? Ids.random() : registration.id();
             Optional<Node> stored = registration.id().isEmpty() ? Optional.empty() : store.get(Kind.NODE, id);
             try {
                 if (stored.isPresent()) {

@@ -1,5 +1,6 @@
 package dev.berth.manager.api;
 
+import dev.berth.api.Ids;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -65,9 +66,9 @@ class NodeRegistrationTest {
 
     @Test
     void nodeIdsAre25LowerCaseAlphanumerics() {
-        assertThat(NodeIds.random()).matches("[a-z0-9]{25}");
-        assertThat(NodeIds.random(new Random(1))).isEqualTo(NodeIds.random(new Random(1)));
-        assertThat(NodeIds.random()).isNotEqualTo(NodeIds.random());
+        assertThat(Ids.random()).matches("[a-z0-9]{25}");
+        assertThat(Ids.random(new Random(1))).isEqualTo(Ids.random(new Random(1)));
+        assertThat(Ids.random()).isNotEqualTo(Ids.random());
     }
 
     @Test
