@@ -1,5 +1,7 @@
 package dev.berth.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.List;
 
 /**
@@ -10,7 +12,8 @@ import java.util.List;
  * @param maxReplicasPerNode at most this many of the service's tasks on one node; 0 = no limit
  * @param preferences soft rules, applied in order
  */
-public record Placement(List<String> constraints, int maxReplicasPerNode,
+public record Placement(List<String> constraints,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int maxReplicasPerNode,
         List<PlacementPreference> preferences) {
 
     public static final Placement NONE = new Placement(List.of(), 0, List.of());

@@ -1,5 +1,7 @@
 package dev.berth.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +36,7 @@ public record ServiceSpec(
         List<String> args,
         Map<String, String> env,
         List<PortConfig> ports,
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = Resources.OmitEmpty.class)
         Resources resources,
         Placement placement,
         RestartPolicy restartPolicy,

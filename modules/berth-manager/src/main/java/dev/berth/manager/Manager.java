@@ -1,6 +1,7 @@
 package dev.berth.manager;
 
 import com.sun.management.OperatingSystemMXBean;
+import dev.berth.api.Ids;
 import dev.berth.api.ByteSize;
 import dev.berth.api.Cluster;
 import dev.berth.api.ClusterStatus;
@@ -25,7 +26,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.logging.log4j.LogManager;
@@ -284,12 +284,12 @@ public final class Manager implements AutoCloseable {
             if (existing.isPresent()) {
                 return existing.get().metadata().annotations().getOrDefault(CLUSTER_ID_ANNOTATION, "");
             }
-            String id = UUID.randomUUID().toString();
+            String id = Ids.random();
             ObjectMeta meta = new ObjectMeta(Cluster.DEFAULT_NAME, Map.of(), Map.of(CLUSTER_ID_ANNOTATION, id), "",
                     0, 0, Optional.empty());
             Cluster cluster = new Cluster(null, null, meta, null, null);
             try {
-                store.create((Cluster) ObjectWrites.forCreate(cluster, UUID.randomUUID().toString(), clock.instant()));
+                store.create((Cluster) ObjectWrites.forCreate(cluster, Ids.random(), clock.instant()));
                 LOG.info("cluster {} initialized", id);
                 return id;
             } catch (StoreException.AlreadyExists e) {

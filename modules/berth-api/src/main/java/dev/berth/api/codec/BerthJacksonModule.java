@@ -46,6 +46,12 @@ final class BerthJacksonModule extends SimpleModule {
                     throws IOException {
                 gen.writeString(value.toString());
             }
+
+            @Override
+            public boolean isEmpty(SerializerProvider provider, ByteSize value) {
+                // a zero size is left out of output, like an empty list (absent reads back as 0)
+                return value.isZero();
+            }
         });
         addDeserializer(ByteSize.class, new JsonDeserializer<>() {
             @Override

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -100,7 +99,7 @@ public final class ApiOperations {
         ApiObject object = decodeOne(body, contentType);
         requireKind(kind, object);
         Validation.require(object);
-        ApiObject toStore = ObjectWrites.forCreate(object, UUID.randomUUID().toString(), clock.instant());
+        ApiObject toStore = ObjectWrites.forCreate(object, Ids.random(), clock.instant());
         try {
             ApiObject stored = store.create(toStore);
             LOG.info("created {}", ref(kind, stored.name()));
@@ -217,7 +216,7 @@ public final class ApiOperations {
                 Optional<? extends ApiObject> stored = store.get(kind, object.name());
                 if (stored.isEmpty()) {
                     requireCreatable(kind);
-                    ops.add(WriteOp.create(ObjectWrites.forCreate(object, UUID.randomUUID().toString(),
+                    ops.add(WriteOp.create(ObjectWrites.forCreate(object, Ids.random(),
                             clock.instant())));
                     results.add(new ApplyResult(kind.name(), object.name(), "created"));
                 } else if (ObjectWrites.sameUserContent(stored.get(), object)) {
@@ -278,7 +277,7 @@ public final class ApiOperations {
                     LOG.info("node {} ({}) registered again", id, registration.hostname());
                     return new Registered(written, false);
                 }
-                Node node = Validation.require(registration.newNode(id, UUID.randomUUID().toString(),
+                Node node = Validation.require(registration.newNode(id, Ids.random(),
                         clock.instant()));
                 Node written = store.create(node);
                 LOG.info("node {} ({}, {}) registered", id, registration.hostname(), registration.role().value());
