@@ -39,7 +39,7 @@ class ApiIT {
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         assertThat(created.contentType()).startsWith("application/json");
         JsonNode meta = created.json().get("metadata");
-        assertThat(meta.get("uid").asText()).hasSize(36);
+        assertThat(meta.get("uid").asText()).matches("[a-z0-9]{25}");
         assertThat(meta.get("generation").asLong()).isEqualTo(1);
         assertThat(meta.get("creationTimestamp").asText()).isNotEmpty();
         long rv1 = meta.get("resourceVersion").asLong();
