@@ -15,8 +15,11 @@ import dev.berth.api.NodeState;
 import dev.berth.api.NodeStatus;
 import dev.berth.api.ObjectMeta;
 import dev.berth.api.ResourceList;
+import dev.berth.api.RestartCondition;
+import dev.berth.api.RestartPolicy;
 import dev.berth.api.Service;
 import dev.berth.api.ServiceMode;
+import dev.berth.api.ServiceSpec;
 import dev.berth.api.Task;
 import dev.berth.api.TaskState;
 import dev.berth.store.ObjectStore;
@@ -54,8 +57,11 @@ class TaskHistoryIT {
                         Optional.empty())));
         try (ControllerManager manager = new ControllerManager(store, Clock.systemUTC())) {
             manager.start();
-            store.create(Service.of(ObjectMeta.named("flaky").created("uid-flaky", Instant.now()),
-                    Fixtures.spec(ServiceMode.REPLICATED, 1, List.of(), "0")));
+            // no restart delay: this test is about history, RestartPolicyIT about delays
+            ServiceSpec spec = new ServiceSpec("example/whoami:1", ServiceMode.REPLICATED, 1, null, null, null, null,
+                    null, null, new RestartPolicy(RestartCondition.ANY, Duration.ZERO, 0, Duration.ZERO), null, null,
+                    null, null, null);
+            store.create(Service.of(ObjectMeta.named("flaky").created("uid-flaky", Instant.now()), spec));
             Set<String> failed = new TreeSet<>();
             for (int i = 0; i < 8; i++) {
                 Task live = await().atMost(TIMEOUT).until(() -> tasksOf(store, "flaky").stream()

@@ -4,13 +4,16 @@ import dev.berth.api.Service;
 import dev.berth.api.ServiceMode;
 import dev.berth.api.Task;
 import dev.berth.api.TaskState;
+import dev.berth.controllers.service.RestartDecider;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -21,6 +24,10 @@ import java.util.TreeMap;
  * count are all deleted. In every case a task is deleted only once it is
  * {@linkplain #isDeletable deletable}: terminal, or never assigned to a node, so an agent can never
  * be left running a task the store forgot.
+ *
+ * <p>The restart policy reads its memory from this history, so some tasks are kept beyond the
+ * limit: a task that stopped on its own and awaits the service controller's restart decision, and
+ * the tasks {@link #neededByRestartPolicy} names.
  */
 public final class ReaperDecider {
 
@@ -60,6 +67,10 @@ public final class ReaperDecider {
                 }
                 continue;
             }
+            if (RestartDecider.stoppedOnItsOwn(task)) {
+                // the service controller has not made its restart decision yet
+                continue;
+            }
             String group = service.get().spec().mode() == ServiceMode.GLOBAL
                     ? "node:" + task.spec().nodeId() : "slot:" + task.spec().slot();
             history.computeIfAbsent(group, g -> new ArrayList<>()).add(task);
@@ -70,8 +81,9 @@ public final class ReaperDecider {
                     continue;
                 }
                 group.sort(NEWEST_FIRST);
+                Set<String> needed = neededByRestartPolicy(group);
                 for (Task old : group.subList(historyLimit, group.size())) {
-                    if (isDeletable(old)) {
+                    if (isDeletable(old) && !needed.contains(old.id())) {
                         delete.add(old);
                     }
                 }
@@ -79,6 +91,39 @@ public final class ReaperDecider {
         }
         delete.sort(Comparator.comparing(Task::id));
         return List.copyOf(delete);
+    }
+
+    /**
+     * The history tasks the restart policy still reads ({@link RestartDecider}), whatever the
+     * history limit: the newest task that stopped on its own (it holds the slot's pending or
+     * given-up restart), and the attempts that count against its policy's {@code maxAttempts}.
+     *
+     * @param group one slot's (or node's) history, newest first
+     */
+    static Set<String> neededByRestartPolicy(List<Task> group) {
+        Set<String> needed = new HashSet<>();
+        Task newest = null;
+        for (Task t : group) {
+            if (RestartDecider.isRestartAttempt(t)) {
+                newest = t;
+                break;
+            }
+        }
+        if (newest == null) {
+            return needed;
+        }
+        needed.add(newest.id());
+        // the window is not looked at: keeping a few attempts too many is harmless
+        int attempts = newest.spec().template().restartPolicy().maxAttempts();
+        for (Task t : group) {
+            if (needed.size() >= attempts) {
+                break;
+            }
+            if (RestartDecider.isRestartAttempt(t) && t.spec().template().equals(newest.spec().template())) {
+                needed.add(t.id());
+            }
+        }
+        return needed;
     }
 
     private static boolean owns(Service svc, Task task) {

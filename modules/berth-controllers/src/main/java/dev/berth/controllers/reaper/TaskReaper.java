@@ -56,7 +56,9 @@ public final class TaskReaper implements AutoCloseable {
 
             @Override
             public void onUpdate(Task oldT, Task newT) {
-                if (ReaperDecider.isDeletable(newT) && !ReaperDecider.isDeletable(oldT)) {
+                // a stopped task marked SHUTDOWN by the restart policy joins its slot's history
+                if (ReaperDecider.isDeletable(newT) && (!ReaperDecider.isDeletable(oldT)
+                        || oldT.spec().desiredState() != newT.spec().desiredState())) {
                     enqueue(newT);
                 }
             }

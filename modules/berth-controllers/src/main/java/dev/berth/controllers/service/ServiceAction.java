@@ -15,7 +15,9 @@ public sealed interface ServiceAction {
 
     /**
      * Replace a task by {@code updated}: desiredState SHUTDOWN and, for a task never sent to a node,
-     * status SHUTDOWN too. {@code updated} keeps the observed resourceVersion, so the write is a CAS.
+     * status SHUTDOWN too; a task that stopped on its own also carries the restart policy's
+     * decision ({@link RestartDecider#STOPPED_AT}, {@link RestartDecider#RESTART_AT}). {@code updated}
+     * keeps the observed resourceVersion, so the write is a CAS.
      */
     record ShutdownTask(Task updated, String reason) implements ServiceAction {
     }

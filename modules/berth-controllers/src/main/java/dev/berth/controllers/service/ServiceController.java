@@ -34,11 +34,19 @@ import org.apache.logging.log4j.Logger;
  * tasks for a service the controller waits until the task informer has seen every one of them
  * before reconciling that service again (client-go's "expectations"); otherwise a lagging cache
  * would make it create the same slots twice.
+ *
+ * <p>Restart delays need no timer of their own: when {@link ServiceReconciler#decide} reports a
+ * restart due later, the service is put back on the work queue for that time
+ * ({@link Result#requeueAfter}); the due time itself is stored on the stopped task, so a new
+ * leader picks it up where the old one left it.
  */
 public final class ServiceController implements AutoCloseable {
 
     private static final Logger LOG = LogManager.getLogger(ServiceController.class);
     private static final Duration CATCH_UP_POLL = Duration.ofMillis(10);
+    // a restart due now or in the past (clock skew between decide and here) still goes through
+    // the queue rather than a busy loop
+    private static final Duration MIN_WAKE = Duration.ofMillis(1);
     // if a created task never shows up (deleted before the watch saw it), stop waiting after this
     private static final Duration EXPECTATION_TIMEOUT = Duration.ofSeconds(30);
 
@@ -193,10 +201,15 @@ public final class ServiceController implements AutoCloseable {
             }
             expectations.remove(name);
         }
-        List<ServiceAction> actions = ServiceReconciler.reconcile(name, services.get(name),
+        ServiceReconciler.Decision decision = ServiceReconciler.decide(name, services.get(name),
                 tasks.byIndex(Indexes.TASKS_BY_SERVICE, name), nodes.list(), clock.instant(), ids);
+        List<ServiceAction> actions = decision.actions();
+        // a delayed restart: nothing may change until it is due, so the queue wakes us then
+        Result after = decision.wakeAt()
+                .map(at -> Result.requeueAfter(max(Duration.between(clock.instant(), at), MIN_WAKE)))
+                .orElse(Result.done());
         if (actions.isEmpty()) {
-            return Result.done();
+            return after;
         }
         List<WriteOp> ops = new ArrayList<>(actions.size());
         int creates = 0;
@@ -245,7 +258,11 @@ public final class ServiceController implements AutoCloseable {
         if (creates > 0 || shutdowns > 0) {
             LOG.debug("service {}: created {} task(s), shut down {}", name, creates, shutdowns);
         }
-        return Result.done();
+        return after;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     /** Stops the workers (the informers are the caller's). Idempotent. */

@@ -33,6 +33,11 @@ import java.util.function.Supplier;
  * <p>Replicated services have slots 1..replicas, each with exactly one live task; global services
  * have one live task per eligible node. Like Swarm, the reconciler never deletes: scaling down and
  * moving away from a node only set {@code desiredState: SHUTDOWN}; the reaper deletes later.
+ *
+ * <p>A task that stops on its own is handled by the service's restart policy
+ * ({@link RestartDecider}): it is marked SHUTDOWN and kept as history, and its slot is refilled
+ * only once the policy's delay has passed, or never if the policy says so; {@link #decide}
+ * reports when the next delayed restart is due so that the controller can look again then.
  */
 public final class ServiceReconciler {
 
@@ -40,15 +45,41 @@ public final class ServiceReconciler {
     }
 
     /**
-     * Decides what to write for the service named {@code serviceName}.
+     * What the service controller should do for one service: the writes, and when to look again
+     * even if nothing changes (a restart whose delay has not passed yet).
+     *
+     * @param actions the writes, in order
+     * @param wakeAt the earliest pending restart, if any
+     */
+    public record Decision(List<ServiceAction> actions, Optional<Instant> wakeAt) {
+
+        public Decision {
+            actions = List.copyOf(actions);
+            wakeAt = wakeAt == null ? Optional.empty() : wakeAt;
+        }
+    }
+
+    /**
+     * Decides what to write for the service named {@code serviceName}; see
+     * {@link #decide} for the arguments. Pending restarts are not reported.
+     */
+    public static List<ServiceAction> reconcile(String serviceName, Optional<Service> service,
+            Collection<Task> tasks, Collection<Node> nodes, Instant now, Supplier<String> ids) {
+        return decide(serviceName, service, tasks, nodes, now, ids).actions();
+    }
+
+    /**
+     * Decides what to write for the service named {@code serviceName}, and when a delayed restart
+     * is due.
      *
      * @param service the desired service, empty when it was deleted
      * @param tasks the tasks whose {@code spec.serviceName} is that name (others are ignored)
      * @param nodes every node
-     * @param now the time stamped on new and changed task statuses
+     * @param now the time stamped on new and changed task statuses, and the time restart delays
+     *     are counted from and compared with
      * @param ids generates ids of new tasks
      */
-    public static List<ServiceAction> reconcile(String serviceName, Optional<Service> service,
+    public static Decision decide(String serviceName, Optional<Service> service,
             Collection<Task> tasks, Collection<Node> nodes, Instant now, Supplier<String> ids) {
         List<ServiceAction> actions = new ArrayList<>();
         Set<String> shutDown = new HashSet<>();
@@ -65,19 +96,20 @@ public final class ServiceReconciler {
             }
         }
         if (service.isEmpty()) {
-            return List.copyOf(actions);
+            return new Decision(actions, Optional.empty());
         }
         Service svc = service.get();
         Map<String, Node> nodesById = new HashMap<>();
         for (Node node : nodes) {
             nodesById.put(node.id(), node);
         }
+        Wake wake = new Wake();
         int desired;
         if (svc.spec().mode() == ServiceMode.GLOBAL) {
-            desired = reconcileGlobal(svc, owned, nodesById, now, ids, actions, shutDown);
+            desired = reconcileGlobal(svc, owned, nodesById, now, ids, actions, shutDown, wake);
         } else {
             desired = svc.spec().replicas();
-            reconcileReplicated(svc, owned, nodesById, now, ids, actions, shutDown);
+            reconcileReplicated(svc, owned, nodesById, now, ids, actions, shutDown, wake);
         }
         int running = 0;
         for (Task task : owned) {
@@ -90,15 +122,34 @@ public final class ServiceReconciler {
         if (!status.equals(svc.status())) {
             actions.add(new ServiceAction.UpdateServiceStatus(svc.withStatus(status)));
         }
-        return List.copyOf(actions);
+        return new Decision(actions, wake.at);
+    }
+
+    /** The earliest pending restart seen so far. */
+    private static final class Wake {
+        private Optional<Instant> at = Optional.empty();
+
+        void atLatest(Instant when) {
+            if (at.isEmpty() || when.isBefore(at.get())) {
+                at = Optional.of(when);
+            }
+        }
     }
 
     private static void reconcileReplicated(Service svc, List<Task> owned, Map<String, Node> nodes,
-            Instant now, Supplier<String> ids, List<ServiceAction> actions, Set<String> shutDown) {
+            Instant now, Supplier<String> ids, List<ServiceAction> actions, Set<String> shutDown, Wake wake) {
         int replicas = svc.spec().replicas();
         TreeMap<Integer, List<Task>> bySlot = new TreeMap<>();
+        // non-live tasks per slot: the restart policy's memory
+        Map<Integer, List<Task>> history = new HashMap<>();
+        List<Task> stopped = new ArrayList<>();
         for (Task task : owned) {
+            if (RestartDecider.stoppedOnItsOwn(task)) {
+                stopped.add(task);
+                continue;
+            }
             if (!task.isLive()) {
+                history.computeIfAbsent(task.spec().slot(), s -> new ArrayList<>()).add(task);
                 continue;
             }
             int slot = task.spec().slot();
@@ -119,22 +170,62 @@ public final class ServiceReconciler {
             }
             bySlot.computeIfAbsent(slot, s -> new ArrayList<>()).add(task);
         }
+        // oldest first, so that each decision sees the ones before it as earlier attempts
+        stopped.sort(RestartDecider.NEWEST_FIRST.reversed());
+        for (Task task : stopped) {
+            int slot = task.spec().slot();
+            List<Task> slotHistory = history.computeIfAbsent(slot, s -> new ArrayList<>());
+            // a slot out of range or still held by another task gets no replacement
+            boolean replaceable = slot > 0 && slot <= replicas && !bySlot.containsKey(slot);
+            slotHistory.add(stopOnItsOwn(task, slotHistory, replaceable, now, actions, shutDown));
+        }
         for (int slot = 1; slot <= replicas; slot++) {
             List<Task> live = bySlot.getOrDefault(slot, List.of());
-            if (live.isEmpty()) {
-                actions.add(new ServiceAction.CreateTask(newTask(svc, slot, "", now, ids)));
-            } else {
+            if (!live.isEmpty()) {
                 keepMostAdvanced(live, actions, shutDown, now);
+                continue;
+            }
+            RestartDecider.SlotState state = RestartDecider.emptySlot(history.getOrDefault(slot, List.of()),
+                    svc.spec().taskTemplate(), now);
+            if (state instanceof RestartDecider.SlotState.CreateNow) {
+                actions.add(new ServiceAction.CreateTask(newTask(svc, slot, "", now, ids)));
+            } else if (state instanceof RestartDecider.SlotState.WaitUntil w) {
+                wake.atLatest(w.at());
             }
         }
     }
 
+    /**
+     * Marks a task that stopped on its own as history (desiredState SHUTDOWN) stamped with the
+     * restart policy's decision, and returns the stamped task.
+     */
+    private static Task stopOnItsOwn(Task task, List<Task> slotHistory, boolean replaceable, Instant now,
+            List<ServiceAction> actions, Set<String> shutDown) {
+        Optional<Instant> restartAt = replaceable ? RestartDecider.decide(task, slotHistory, now)
+                : Optional.empty();
+        Task stamped = RestartDecider.stamp(task, now, restartAt);
+        if (shutDown.add(task.id())) {
+            String reason = "task " + task.status().state().display().toLowerCase(java.util.Locale.ROOT)
+                    + (restartAt.isPresent() ? ", replacement at " + restartAt.get()
+                            : replaceable ? ", not replaced (restart policy)" : "");
+            actions.add(new ServiceAction.ShutdownTask(stamped, reason));
+        }
+        return stamped;
+    }
+
     private static int reconcileGlobal(Service svc, List<Task> owned, Map<String, Node> nodes, Instant now,
-            Supplier<String> ids, List<ServiceAction> actions, Set<String> shutDown) {
+            Supplier<String> ids, List<ServiceAction> actions, Set<String> shutDown, Wake wake) {
         Optional<List<Constraint>> constraints = constraints(svc);
         Map<String, List<Task>> byNode = new HashMap<>();
+        Map<String, List<Task>> history = new HashMap<>();
+        List<Task> stopped = new ArrayList<>();
         for (Task task : owned) {
+            if (RestartDecider.stoppedOnItsOwn(task)) {
+                stopped.add(task);
+                continue;
+            }
             if (!task.isLive()) {
+                history.computeIfAbsent(task.spec().nodeId(), n -> new ArrayList<>()).add(task);
                 continue;
             }
             String nodeId = task.spec().nodeId();
@@ -153,6 +244,15 @@ public final class ServiceReconciler {
             }
             byNode.computeIfAbsent(nodeId, n -> new ArrayList<>()).add(task);
         }
+        stopped.sort(RestartDecider.NEWEST_FIRST.reversed());
+        for (Task task : stopped) {
+            String nodeId = task.spec().nodeId();
+            List<Task> nodeHistory = history.computeIfAbsent(nodeId, n -> new ArrayList<>());
+            // the decision is kept even for a node that cannot take a task now: it applies when
+            // the node comes back
+            boolean replaceable = !nodeId.isEmpty() && !byNode.containsKey(nodeId);
+            nodeHistory.add(stopOnItsOwn(task, nodeHistory, replaceable, now, actions, shutDown));
+        }
         int eligible = 0;
         List<Node> sorted = new ArrayList<>(nodes.values());
         sorted.sort(Comparator.comparing(Node::id));
@@ -164,7 +264,13 @@ public final class ServiceReconciler {
             if (isEligible(node) && matches(constraints, node)) {
                 eligible++;
                 if (live.isEmpty()) {
-                    actions.add(new ServiceAction.CreateTask(newTask(svc, 0, node.id(), now, ids)));
+                    RestartDecider.SlotState state = RestartDecider.emptySlot(
+                            history.getOrDefault(node.id(), List.of()), svc.spec().taskTemplate(), now);
+                    if (state instanceof RestartDecider.SlotState.CreateNow) {
+                        actions.add(new ServiceAction.CreateTask(newTask(svc, 0, node.id(), now, ids)));
+                    } else if (state instanceof RestartDecider.SlotState.WaitUntil w) {
+                        wake.atLatest(w.at());
+                    }
                 }
             }
         }

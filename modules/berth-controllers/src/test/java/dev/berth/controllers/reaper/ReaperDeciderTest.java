@@ -6,9 +6,17 @@ import static dev.berth.controllers.Fixtures.running;
 import static dev.berth.controllers.Fixtures.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.api.RestartCondition;
+import dev.berth.api.RestartPolicy;
 import dev.berth.api.Service;
+import dev.berth.api.ServiceMode;
+import dev.berth.api.ServiceSpec;
 import dev.berth.api.Task;
 import dev.berth.api.TaskState;
+import dev.berth.controllers.Fixtures;
+import dev.berth.controllers.service.RestartDecider;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -97,5 +105,48 @@ class ReaperDeciderTest {
     void zeroLimitDeletesAllHistoryAndNegativeKeepsAll() {
         assertThat(ReaperDecider.toDelete("web", Optional.of(WEB), history(WEB, 3, TaskState.SHUTDOWN), 0)).hasSize(3);
         assertThat(ReaperDecider.toDelete("web", Optional.of(WEB), history(WEB, 3, TaskState.SHUTDOWN), -1)).isEmpty();
+    }
+
+    private static Service withPolicy(int maxAttempts) {
+        ServiceSpec spec = new ServiceSpec("example/whoami:1", ServiceMode.REPLICATED, 1, null, null, null, null,
+                null, null, new RestartPolicy(RestartCondition.ANY, Duration.ZERO, maxAttempts, Duration.ZERO),
+                null, null, null, null, null);
+        return Fixtures.service("web", spec);
+    }
+
+    /** Slot 1's task {@code id}, created at T0 + second, that stopped on its own and was handled. */
+    private static Task attempt(Service svc, String id, int second, boolean replaced) {
+        Task t = task(svc, id, 1, "n1", TaskState.RUNNING, TaskState.FAILED, second);
+        Instant at = Fixtures.T0.plusSeconds(second + 1);
+        return RestartDecider.stamp(t, at, replaced ? Optional.of(at) : Optional.empty());
+    }
+
+    @Test
+    void aTaskAwaitingItsRestartDecisionIsKept() {
+        Service svc = withPolicy(0);
+        Task stopped = task(svc, "stopped", 1, "n1", TaskState.RUNNING, TaskState.FAILED, 5);
+        List<Task> tasks = new ArrayList<>(history(svc, 2, TaskState.SHUTDOWN));
+        tasks.add(stopped);
+        assertThat(ids(ReaperDecider.toDelete("web", Optional.of(svc), tasks, 0))).containsExactly("h0", "h1");
+    }
+
+    @Test
+    void theNewestRestartAttemptOfASlotIsKeptEvenWithLimitZero() {
+        Service svc = withPolicy(0);
+        List<Task> tasks = List.of(attempt(svc, "a0", 0, true), attempt(svc, "a1", 10, false));
+        assertThat(ids(ReaperDecider.toDelete("web", Optional.of(svc), tasks, 0))).containsExactly("a0");
+    }
+
+    @Test
+    void attemptsThatCountAgainstMaxAttemptsAreKept() {
+        Service svc = withPolicy(3);
+        List<Task> tasks = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            tasks.add(attempt(svc, "a" + i, i * 10, true));
+        }
+        tasks.add(task(svc, "scaled", 1, "n1", TaskState.SHUTDOWN, TaskState.SHUTDOWN, -10));
+        // limit 1 would keep only a4; the policy still needs a2..a4 to count three attempts
+        assertThat(ids(ReaperDecider.toDelete("web", Optional.of(svc), tasks, 1)))
+                .containsExactly("a0", "a1", "scaled");
     }
 }
