@@ -13,6 +13,9 @@ import dev.berth.manager.api.ApiServer;
 import dev.berth.manager.api.ClusterInfo;
 import dev.berth.manager.api.NodeRegistration;
 import dev.berth.manager.api.ObjectWrites;
+import dev.berth.manager.dispatcher.Dispatcher;
+import dev.berth.manager.dispatcher.LivenessRules;
+import dev.berth.manager.dispatcher.NodeLiveness;
 import dev.berth.store.StoreException;
 import dev.berth.store.election.EtcdLeaderElection;
 import dev.berth.store.election.LeadershipListener;
@@ -33,7 +36,8 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * One manager process: embedded (or external) etcd, the object store, this manager's own Node,
- * the leader election whose winner runs the controllers, and the HTTP API.
+ * the leader election whose winner runs the controllers (and node liveness), the HTTP API and
+ * the dispatcher serving agent sessions on the API's port.
  *
  * <pre>{@code
  * try (Manager manager = new Manager(ManagerConfig.defaults()).start()) {
@@ -69,6 +73,7 @@ public final class Manager implements AutoCloseable {
     private volatile EtcdLeaderElection election;
     private Vertx vertx;
     private ApiServer api;
+    private Dispatcher dispatcher;
     private volatile int apiPort;
     private final LeaderWork leaderWork;
     private AutoCloseable controllers;
@@ -119,12 +124,14 @@ public final class Manager implements AutoCloseable {
             }
             store = EtcdStore.connect(endpoints, config.etcdPrefix());
             clusterId = ensureCluster();
-            new ApiOperations(store, clock).register(ownNode());
-            LOG.info("manager node {} ({}) registered in cluster {}", nodeId, config.hostname(), clusterId);
+            registerOwnNode();
             // The API binds before campaigning: a busy port fails the start before this manager
             // could lead (and start controllers only to stop them again).
             vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
             api = new ApiServer(vertx, store, clock, info(), config.maxBodyBytes());
+            dispatcher = new Dispatcher(vertx, store, api.operations(), clock, config.dispatcher());
+            dispatcher.start();
+            api.sessions(dispatcher::accept);
             apiPort = api.listen(config.listenHost(), config.listenPort());
             LOG.info("manager {} serves the API on {}:{}", nodeId, config.listenHost(), apiPort);
             election = EtcdLeaderElection.forControllers(store, nodeId, config.electionTtl());
@@ -188,6 +195,10 @@ public final class Manager implements AutoCloseable {
             }
             closed = true;
         }
+        if (dispatcher != null) {
+            // sessions end, their leases stay until the controllers here are stopped (below)
+            quietly("agent sessions", dispatcher::shutdown);
+        }
         if (api != null) {
             quietly("API server", api::close);
         }
@@ -203,6 +214,9 @@ public final class Manager implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         stopControllers();
+        if (dispatcher != null) {
+            quietly("dispatcher", dispatcher::close);
+        }
         if (vertx != null) {
             quietly("Vert.x", () -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
         }
@@ -224,7 +238,19 @@ public final class Manager implements AutoCloseable {
         LOG.info("manager {} leads: starting the controllers", nodeId);
         AutoCloseable started;
         try {
-            started = leaderWork.start(store, clock);
+            AutoCloseable work = leaderWork.start(store, clock);
+            NodeLiveness liveness;
+            try {
+                liveness = new NodeLiveness(store, clock, config.dispatcher().livenessGrace(),
+                        config.dispatcher().lossDelay()).start();
+            } catch (RuntimeException e) {
+                quietly("controllers", work::close);
+                throw e;
+            }
+            started = () -> {
+                quietly("node liveness", liveness::close);
+                work.close();
+            };
         } catch (Exception e) {
             // e.g. etcd briefly unreachable: try again while this manager still leads
             LOG.error("manager {} leads but cannot start the controllers; retrying in 1s: {}", nodeId, e.toString());
@@ -299,6 +325,21 @@ public final class Manager implements AutoCloseable {
                 // another manager created it at the same moment: use theirs
             }
         }
+    }
+
+    /**
+     * Registers (or refreshes) this manager's node, unless its own agent's session already owns
+     * it: then only that session says whether it is alive.
+     */
+    private void registerOwnNode() {
+        Optional<dev.berth.api.Node> stored = store.get(Kind.NODE, nodeId);
+        String message = stored.map(n -> n.status().message()).orElse("");
+        if (message.equals(LivenessRules.SESSION_OPEN) || message.equals(LivenessRules.SESSION_LOST)) {
+            LOG.info("manager node {} ({}) in cluster {}: its agent reports it", nodeId, config.hostname(), clusterId);
+            return;
+        }
+        new ApiOperations(store, clock).register(ownNode());
+        LOG.info("manager node {} ({}) registered in cluster {}", nodeId, config.hostname(), clusterId);
     }
 
     private NodeRegistration ownNode() {

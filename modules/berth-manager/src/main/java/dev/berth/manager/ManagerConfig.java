@@ -1,5 +1,6 @@
 package dev.berth.manager;
 
+import dev.berth.manager.dispatcher.DispatcherConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -35,6 +36,7 @@ import java.util.Optional;
  * @param nodeId this manager's node id; empty to read it from {@code <stateDir>/node-id}, or
  *     generate and write it there on the first start
  * @param electionTtl the lease of the leader election: a dead leader is replaced within about this
+ * @param dispatcher how agent sessions run (heartbeat period, liveness grace, status batches)
  */
 public record ManagerConfig(
         Path stateDir,
@@ -49,7 +51,8 @@ public record ManagerConfig(
         long maxBodyBytes,
         String hostname,
         Optional<String> nodeId,
-        Duration electionTtl) {
+        Duration electionTtl,
+        DispatcherConfig dispatcher) {
 
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/berth");
     public static final int DEFAULT_ETCD_CLIENT_PORT = 4379;
@@ -69,6 +72,7 @@ public record ManagerConfig(
         hostname = hostname == null || hostname.isBlank() ? localHostname() : hostname;
         nodeId = nodeId == null ? Optional.empty() : nodeId.filter(s -> !s.isBlank());
         electionTtl = electionTtl == null ? DEFAULT_ELECTION_TTL : electionTtl;
+        dispatcher = dispatcher == null ? DispatcherConfig.defaults() : dispatcher;
         if (listenPort < 0 || listenPort > 65535) {
             throw new IllegalArgumentException("API port must be in 0..65535, got " + listenPort);
         }
@@ -86,62 +90,67 @@ public record ManagerConfig(
     public static ManagerConfig defaults() {
         return new ManagerConfig(DEFAULT_STATE_DIR, Optional.empty(), DEFAULT_ETCD_CLIENT_PORT,
                 DEFAULT_ETCD_PEER_PORT, List.of(), "", DEFAULT_LISTEN_HOST, DEFAULT_API_PORT, "",
-                DEFAULT_MAX_BODY_BYTES, null, Optional.empty(), DEFAULT_ELECTION_TTL);
+                DEFAULT_MAX_BODY_BYTES, null, Optional.empty(), DEFAULT_ELECTION_TTL, DispatcherConfig.defaults());
     }
 
     public ManagerConfig withStateDir(Path dir) {
         return new ManagerConfig(dir, etcdBinary, etcdClientPort, etcdPeerPort, etcdEndpoints, etcdPrefix,
-                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl);
+                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl, dispatcher);
     }
 
     public ManagerConfig withEtcdBinary(Path binary) {
         return new ManagerConfig(stateDir, Optional.ofNullable(binary), etcdClientPort, etcdPeerPort,
                 etcdEndpoints, etcdPrefix, listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname,
-                nodeId, electionTtl);
+                nodeId, electionTtl, dispatcher);
     }
 
     /** Ports of the embedded etcd. */
     public ManagerConfig withEtcdPorts(int clientPort, int peerPort) {
         return new ManagerConfig(stateDir, etcdBinary, clientPort, peerPort, etcdEndpoints, etcdPrefix,
-                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl);
+                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl, dispatcher);
     }
 
     /** Use an external etcd (no embedded member) with all keys under {@code prefix}. */
     public ManagerConfig withExternalEtcd(List<String> endpoints, String prefix) {
         return new ManagerConfig(stateDir, etcdBinary, etcdClientPort, etcdPeerPort, endpoints, prefix,
-                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl);
+                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl, dispatcher);
     }
 
     public ManagerConfig withListen(String host, int port) {
         return new ManagerConfig(stateDir, etcdBinary, etcdClientPort, etcdPeerPort, etcdEndpoints, etcdPrefix,
-                host, port, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl);
+                host, port, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl, dispatcher);
     }
 
     public ManagerConfig withAdvertiseAddress(String address) {
         return new ManagerConfig(stateDir, etcdBinary, etcdClientPort, etcdPeerPort, etcdEndpoints, etcdPrefix,
-                listenHost, listenPort, address, maxBodyBytes, hostname, nodeId, electionTtl);
+                listenHost, listenPort, address, maxBodyBytes, hostname, nodeId, electionTtl, dispatcher);
     }
 
     public ManagerConfig withMaxBodyBytes(long bytes) {
         return new ManagerConfig(stateDir, etcdBinary, etcdClientPort, etcdPeerPort, etcdEndpoints, etcdPrefix,
-                listenHost, listenPort, advertiseAddress, bytes, hostname, nodeId, electionTtl);
+                listenHost, listenPort, advertiseAddress, bytes, hostname, nodeId, electionTtl, dispatcher);
     }
 
     public ManagerConfig withHostname(String name) {
         return new ManagerConfig(stateDir, etcdBinary, etcdClientPort, etcdPeerPort, etcdEndpoints, etcdPrefix,
-                listenHost, listenPort, advertiseAddress, maxBodyBytes, name, nodeId, electionTtl);
+                listenHost, listenPort, advertiseAddress, maxBodyBytes, name, nodeId, electionTtl, dispatcher);
     }
 
     /** A fixed node id instead of {@code <stateDir>/node-id}. */
     public ManagerConfig withNodeId(String id) {
         return new ManagerConfig(stateDir, etcdBinary, etcdClientPort, etcdPeerPort, etcdEndpoints, etcdPrefix,
                 listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, Optional.ofNullable(id),
-                electionTtl);
+                electionTtl, dispatcher);
     }
 
     public ManagerConfig withElectionTtl(Duration ttl) {
         return new ManagerConfig(stateDir, etcdBinary, etcdClientPort, etcdPeerPort, etcdEndpoints, etcdPrefix,
-                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, ttl);
+                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, ttl, dispatcher);
+    }
+
+    public ManagerConfig withDispatcher(DispatcherConfig config) {
+        return new ManagerConfig(stateDir, etcdBinary, etcdClientPort, etcdPeerPort, etcdEndpoints, etcdPrefix,
+                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl, config);
     }
 
     /** Whether this manager launches its own etcd member. */

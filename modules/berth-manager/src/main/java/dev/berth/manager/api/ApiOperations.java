@@ -267,18 +267,26 @@ public final class ApiOperations {
      * known id, refreshes its status.
      */
     public Registered register(NodeRegistration registration) {
+        return register(registration, NodeRegistration.REGISTERED);
+    }
+
+    /**
+     * Registers a node as {@link #register(NodeRegistration)} does, with {@code statusMessage} as
+     * its status message (the dispatcher marks the nodes that sessions keep alive).
+     */
+    public Registered register(NodeRegistration registration, String statusMessage) {
         for (int attempt = 1; ; attempt++) {
             String id = registration.id().isEmpty() ? Ids.random() : registration.id();
             Optional<Node> stored = registration.id().isEmpty() ? Optional.empty() : store.get(Kind.NODE, id);
             try {
                 if (stored.isPresent()) {
-                    Node refreshed = registration.refresh(stored.get(), clock.instant());
+                    Node refreshed = registration.refresh(stored.get(), clock.instant(), statusMessage);
                     Node written = store.update(refreshed);
                     LOG.info("node {} ({}) registered again", id, registration.hostname());
                     return new Registered(written, false);
                 }
                 Node node = Validation.require(registration.newNode(id, Ids.random(),
-                        clock.instant()));
+                        clock.instant(), statusMessage));
                 Node written = store.create(node);
                 LOG.info("node {} ({}, {}) registered", id, registration.hostname(), registration.role().value());
                 return new Registered(written, true);

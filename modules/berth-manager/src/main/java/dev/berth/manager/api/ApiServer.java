@@ -4,11 +4,13 @@ import dev.berth.api.ApiObject;
 import dev.berth.api.Kind;
 import dev.berth.api.codec.Codec;
 import dev.berth.store.ObjectStore;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -39,8 +41,12 @@ public final class ApiServer implements AutoCloseable {
     public static final String VERSION = Optional.ofNullable(ApiServer.class.getPackage().getImplementationVersion())
             .orElse("0.1.0-SNAPSHOT");
 
+    /** The path of agent sessions (WebSocket). */
+    public static final String SESSION_PATH = "/api/v1/session";
+
     private static final Logger LOG = LogManager.getLogger(ApiServer.class);
     private static final int WORKER_THREADS = 8;
+    private static final int MAX_SESSION_MESSAGE_BYTES = 64 * 1024 * 1024;
 
     private final Vertx vertx;
     private final ObjectStore store;
@@ -50,6 +56,7 @@ public final class ApiServer implements AutoCloseable {
     private final WorkerExecutor worker;
     private final Set<WatchStream> watches = ConcurrentHashMap.newKeySet();
     private HttpServer server;
+    private Handler<ServerWebSocket> sessions;
 
     public ApiServer(Vertx vertx, ObjectStore store, Clock clock, ClusterInfo info, long maxBodyBytes) {
         this.vertx = vertx;
@@ -67,13 +74,23 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /**
+     * Serves agent sessions: WebSocket upgrades of {@code GET /api/v1/session} go to
+     * {@code handler} (the dispatcher). Call before {@link #listen}.
+     */
+    public void sessions(Handler<ServerWebSocket> handler) {
+        this.sessions = handler;
+    }
+
+    /**
      * Starts listening and blocks until the port is bound.
      *
      * @param port the port, or 0 for any free one
      * @return the port bound
      */
     public int listen(String host, int port) {
-        HttpServer created = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+        HttpServer created = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
+                        // an agent's status report may name hundreds of tasks in one message
+                        .setMaxWebSocketMessageSize(MAX_SESSION_MESSAGE_BYTES))
                 .requestHandler(router());
         try {
             server = created.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -100,6 +117,15 @@ public final class ApiServer implements AutoCloseable {
 
     Router router() {
         Router router = Router.router(vertx);
+        // before the body handler: an upgrade request has no body to read
+        router.get(SESSION_PATH).handler(ctx -> {
+            if (sessions == null || !ctx.request().canUpgradeToWebSocket()) {
+                fail(ctx, ApiError.badRequest("", "agent sessions are WebSockets at " + SESSION_PATH));
+                return;
+            }
+            ctx.request().toWebSocket().onSuccess(sessions)
+                    .onFailure(e -> LOG.debug("session upgrade failed: {}", e.toString()));
+        });
         router.route().handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
         router.get("/healthz").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain")
                 .end("ok"));

@@ -38,11 +38,19 @@ public record NodeRegistration(String id, String hostname, String address, NodeR
         labels = labels == null ? Map.of() : Map.copyOf(labels);
     }
 
+    /** The status message of a node registered through the HTTP API. */
+    public static final String REGISTERED = "registered";
+
     /** The Node to create for this registration, ready, named {@code nodeId}. */
     public Node newNode(String nodeId, String uid, Instant now) {
+        return newNode(nodeId, uid, now, REGISTERED);
+    }
+
+    /** The Node to create for this registration, ready with status {@code message}, named {@code nodeId}. */
+    public Node newNode(String nodeId, String uid, Instant now, String message) {
         ObjectMeta meta = new ObjectMeta(nodeId, labels, Map.of(), "", 0, 0, Optional.empty())
                 .created(uid, now);
-        return Node.of(meta, new NodeSpec(role, null), status(now));
+        return Node.of(meta, new NodeSpec(role, null), status(now, message));
     }
 
     /**
@@ -50,11 +58,16 @@ public record NodeRegistration(String id, String hostname, String address, NodeR
      * the operator left them.
      */
     public Node refresh(Node stored, Instant now) {
-        return stored.withStatus(status(now));
+        return refresh(stored, now, REGISTERED);
     }
 
-    private NodeStatus status(Instant now) {
-        return new NodeStatus(NodeState.READY, "registered", hostname, address, new ResourceList(cpus, memory),
+    /** {@code stored} with its status refreshed from this registration, ready with status {@code message}. */
+    public Node refresh(Node stored, Instant now, String message) {
+        return stored.withStatus(status(now, message));
+    }
+
+    private NodeStatus status(Instant now, String message) {
+        return new NodeStatus(NodeState.READY, message, hostname, address, new ResourceList(cpus, memory),
                 engineVersion, Optional.of(now));
     }
 }

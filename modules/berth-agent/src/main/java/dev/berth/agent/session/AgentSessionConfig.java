@@ -1,0 +1,61 @@
+package dev.berth.agent.session;
+
+import dev.berth.api.session.SessionMessage;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * How an {@link AgentSession} reaches its managers.
+ *
+ * @param managers manager API addresses, {@code host:port}, tried in order
+ * @param stateDir where the node id is kept ({@code agent-node-id}) between runs
+ * @param hello describes the node; asked again before every connection. When its nodeId is not
+ *     empty that id is used (e.g. a manager's own agent uses the manager's node id); else the
+ *     id the last Welcome gave, else the one in {@code <stateDir>/agent-node-id}, else none
+ *     (the manager then gives one)
+ * @param minBackoff the first delay before reconnecting
+ * @param maxBackoff the longest delay between two attempts
+ */
+public record AgentSessionConfig(List<String> managers, Path stateDir, Supplier<SessionMessage.Hello> hello,
+        Duration minBackoff, Duration maxBackoff) {
+
+    /** The file in the state directory that keeps the node id. */
+    public static final String NODE_ID_FILE = "agent-node-id";
+    public static final Duration DEFAULT_MIN_BACKOFF = Duration.ofMillis(200);
+    public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(10);
+
+    public AgentSessionConfig {
+        managers = List.copyOf(Objects.requireNonNull(managers, "managers"));
+        Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(hello, "hello");
+        minBackoff = minBackoff == null ? DEFAULT_MIN_BACKOFF : minBackoff;
+        maxBackoff = maxBackoff == null ? DEFAULT_MAX_BACKOFF : maxBackoff;
+        if (managers.isEmpty()) {
+            throw new IllegalArgumentException("an agent needs at least one manager address");
+        }
+        for (String m : managers) {
+            ManagerAddress.parse(m);
+        }
+        if (minBackoff.isNegative() || minBackoff.isZero() || maxBackoff.compareTo(minBackoff) < 0) {
+            throw new IllegalArgumentException("reconnect backoff needs 0 < min <= max, got " + minBackoff + ".."
+                    + maxBackoff);
+        }
+    }
+
+    /** A config with the default backoff (200 ms doubling up to 10 s). */
+    public static AgentSessionConfig of(List<String> managers, Path stateDir, Supplier<SessionMessage.Hello> hello) {
+        return new AgentSessionConfig(managers, stateDir, hello, null, null);
+    }
+
+    public AgentSessionConfig withBackoff(Duration min, Duration max) {
+        return new AgentSessionConfig(managers, stateDir, hello, min, max);
+    }
+
+    /** {@code <stateDir>/agent-node-id}. */
+    public Path nodeIdFile() {
+        return stateDir.resolve(NODE_ID_FILE);
+    }
+}
