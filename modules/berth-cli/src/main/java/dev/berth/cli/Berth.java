@@ -5,6 +5,7 @@ import dev.berth.cli.commands.CompletionCommand;
 import dev.berth.cli.commands.DeleteCommand;
 import dev.berth.cli.commands.DescribeCommand;
 import dev.berth.cli.commands.GetCommand;
+import dev.berth.cli.commands.AgentCommand;
 import dev.berth.cli.commands.InitCommand;
 import dev.berth.cli.commands.NodeCommand;
 import dev.berth.cli.commands.ServiceCommand;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Spec;
         description = "Berth: a container orchestrator with Swarm's simplicity and declarative objects.",
         subcommands = {
             InitCommand.class,
+            AgentCommand.class,
             StatusCommand.class,
             StopCommand.class,
             ApplyCommand.class,

@@ -21,14 +21,17 @@ public final class Main {
         System.exit(code);
     }
 
-    /** Whether the subcommand is {@code init} (skipping global options and their values). */
+    /**
+     * Whether the subcommand is {@code init} or {@code agent}, the long-running ones that want the
+     * INFO log (skipping global options and their values).
+     */
     static boolean isInit(String[] args) {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-H") || a.equals("--host")) {
                 i++;
             } else if (!a.startsWith("-")) {
-                return a.equals("init");
+                return a.equals("init") || a.equals("agent");
             }
         }
         return false;

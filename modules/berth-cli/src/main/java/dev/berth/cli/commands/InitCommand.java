@@ -4,6 +4,9 @@ import dev.berth.cli.BerthCommand;
 import dev.berth.cli.CliConfig;
 import dev.berth.cli.CliException;
 import dev.berth.cli.client.ApiClient;
+import dev.berth.agent.Agent;
+import dev.berth.agent.AgentConfig;
+import dev.berth.agent.executor.DockerExecutor;
 import dev.berth.manager.Manager;
 import dev.berth.manager.ManagerConfig;
 import java.io.File;
@@ -20,12 +23,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code berth init}: starts a manager (embedded etcd, API, controllers) in this process and keeps
- * it running until SIGTERM or Ctrl-C; with {@code --detach}, starts that same command in the
- * background and returns once its API answers.
+ * {@code berth init}: starts a manager (embedded etcd, API, controllers) and, as Swarm does, a node
+ * agent registered as the manager's own node, in this process, and keeps them running until
+ * SIGTERM or Ctrl-C; with {@code --detach}, starts that same command in the background and
+ * returns once its API answers. {@code --no-agent} starts the manager alone.
  */
 @Command(name = "init", mixinStandardHelpOptions = true,
-        description = {"Initialize a cluster: run a manager on this server (foreground until Ctrl-C or SIGTERM).",
+        description = {"Initialize a cluster: run a manager, and an agent that runs tasks on this server's Docker",
+            "engine, in the foreground until Ctrl-C or SIGTERM.",
             "Writes ~/.berth/config so that other commands find it. With --detach it runs in the",
             "background, logging to <state-dir>/manager.log (stop it with berth stop)."})
 public final class InitCommand extends BerthCommand {
@@ -63,6 +68,17 @@ public final class InitCommand extends BerthCommand {
     @Option(names = "--advertise-addr", paramLabel = "ADDR",
             description = "The address other nodes reach this manager at (default: the listen address).")
     private String advertiseAddr;
+
+    @Option(names = "--no-agent", description = "Run the manager only: this server runs no tasks.")
+    private boolean noAgent;
+
+    @Option(names = "--docker-host", paramLabel = "URL",
+            description = "The Docker engine the agent runs tasks on (default: ${DEFAULT-VALUE}).")
+    private String dockerHost = DockerExecutor.DEFAULT_HOST;
+
+    @Option(names = "--no-publish-ports", hidden = true,
+            description = "The agent does not publish task ports with iptables (tests).")
+    private boolean noPublishPorts;
 
     @Option(names = {"-d", "--detach"}, description = "Run the manager in the background and return once it answers.")
     private boolean detach;
@@ -143,10 +159,20 @@ public final class InitCommand extends BerthCommand {
             throw new CliException("the manager failed to start: " + e.getMessage(), e);
         }
         String url = listen.url(manager.apiPort());
+        Optional<Agent> agent;
+        try {
+            agent = noAgent ? Optional.empty() : Optional.of(new Agent(agentConfig(dir, manager)).start());
+        } catch (RuntimeException e) {
+            manager.close();
+            ManagerFiles.deletePid(dir, pid);
+            throw new CliException("the node agent failed to start: " + e.getMessage(), e);
+        }
         new CliConfig(Optional.of(url), Optional.of(dir)).write(CliConfig.file(env().home()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
+                // the agent first: its session ends cleanly while the manager still answers
+                agent.ifPresent(Agent::close);
                 manager.close();
             } finally {
                 ManagerFiles.deletePid(dir, pid);
@@ -154,6 +180,9 @@ public final class InitCommand extends BerthCommand {
             }
         }, "berth-manager-shutdown"));
         out().println("Cluster initialized: node " + manager.nodeId() + " is now a manager.");
+        if (agent.isPresent()) {
+            out().println("Its agent runs tasks on the Docker engine at " + dockerHost + ".");
+        }
         out().println("The API listens on " + url + " (config written to " + CliConfig.file(env().home()) + ").");
         out().flush();
         try {
@@ -162,6 +191,25 @@ public final class InitCommand extends BerthCommand {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /**
+     * The manager's own agent: it reaches the manager on its API address and registers as the
+     * manager's node (same id), so that a single-server cluster has exactly one node.
+     */
+    AgentConfig agentConfig(Path dir, Manager manager) {
+        String host = manager.config().listenHost();
+        if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            host = "127.0.0.1";
+        }
+        String address = (host.contains(":") ? "[" + host + "]" : host) + ":" + manager.apiPort();
+        return AgentConfig.of(List.of(address), dir)
+                .withNodeId(manager.nodeId())
+                .withRole("manager")
+                .withHostname(manager.config().hostname())
+                .withAdvertiseAddress(manager.config().effectiveAdvertiseAddress())
+                .withDockerHost(dockerHost)
+                .withPublishPorts(!noPublishPorts);
     }
 
     /** The command that runs this same init in the foreground, for the background process. */
@@ -187,6 +235,15 @@ public final class InitCommand extends BerthCommand {
         }
         if (!etcdPrefix.isEmpty()) {
             cmd.addAll(List.of("--etcd-prefix", etcdPrefix));
+        }
+        if (noAgent) {
+            cmd.add("--no-agent");
+        }
+        if (!dockerHost.equals(DockerExecutor.DEFAULT_HOST)) {
+            cmd.addAll(List.of("--docker-host", dockerHost));
+        }
+        if (noPublishPorts) {
+            cmd.add("--no-publish-ports");
         }
         return cmd;
     }

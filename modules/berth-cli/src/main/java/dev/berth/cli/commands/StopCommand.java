@@ -1,7 +1,9 @@
 package dev.berth.cli.commands;
 
 import dev.berth.cli.BerthCommand;
+import dev.berth.agent.network.IptablesPortPublisher;
 import dev.berth.cli.CliException;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -13,7 +15,8 @@ import picocli.CommandLine.Option;
 
 /** {@code berth stop}: sends SIGTERM to the manager started by {@code berth init} and waits until it is gone. */
 @Command(name = "stop", mixinStandardHelpOptions = true,
-        description = "Stop the manager started by berth init on this server (SIGTERM, then wait).")
+        description = "Stop the manager (and its agent) started by berth init on this server (SIGTERM, then wait),"
+                + " and remove its published-port rules.")
 public final class StopCommand extends BerthCommand {
 
     @Option(names = "--state-dir", paramLabel = "DIR",
@@ -49,6 +52,20 @@ public final class StopCommand extends BerthCommand {
         }
         ManagerFiles.deletePid(dir, pid);
         out().println("Manager stopped (pid " + pid + ").");
+        removePublishedPorts();
         return 0;
+    }
+
+    /**
+     * Takes the node's published ports down with the agent. A stopped agent leaves its rules in
+     * place (its containers keep running and the next agent adopts them), so {@code berth stop},
+     * which means "Berth off on this server", removes them here.
+     */
+    private void removePublishedPorts() {
+        try {
+            new IptablesPortPublisher().removeAll();
+        } catch (IOException | RuntimeException e) {
+            err().println("Warning: could not remove Berth's published-port rules: " + e.getMessage());
+        }
     }
 }

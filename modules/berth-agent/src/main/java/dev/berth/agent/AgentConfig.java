@@ -1,0 +1,110 @@
+package dev.berth.agent;
+
+import dev.berth.agent.executor.DockerExecutor;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How an {@link Agent} runs.
+ *
+ * @param managers manager API addresses ({@code host:port}), tried in order
+ * @param stateDir where the agent keeps its node id between runs
+ * @param dockerHost the engine, e.g. {@code unix:///var/run/docker.sock}
+ * @param hostname the host name the node reports; the OS's when blank
+ * @param advertiseAddress the address other nodes reach this one at; guessed from the host name
+ *     when blank
+ * @param role {@code worker}, or {@code manager} for a manager's own agent
+ * @param labels engine labels a new node gets
+ * @param nodeId a fixed node id (a manager's own agent registers as the manager's node); empty
+ *     to use the id the managers gave before, or get a new one
+ * @param publishPorts whether the agent publishes its tasks' ports with iptables
+ * @param workerThreads how many engine calls may run at once
+ */
+public record AgentConfig(List<String> managers, Path stateDir, String dockerHost, String hostname,
+        String advertiseAddress, String role, Map<String, String> labels, Optional<String> nodeId,
+        boolean publishPorts, int workerThreads) {
+
+    /** Parallel engine calls by default: enough to start many replicas at once, few enough for a small node. */
+    public static final int DEFAULT_WORKER_THREADS = 8;
+
+    public AgentConfig {
+        managers = List.copyOf(managers);
+        if (managers.isEmpty()) {
+            throw new IllegalArgumentException("an agent needs at least one manager address (host:port)");
+        }
+        dockerHost = dockerHost == null || dockerHost.isBlank() ? DockerExecutor.DEFAULT_HOST : dockerHost;
+        hostname = hostname == null || hostname.isBlank() ? localHostname() : hostname;
+        advertiseAddress = advertiseAddress == null || advertiseAddress.isBlank() ? localAddress() : advertiseAddress;
+        role = role == null || role.isBlank() ? "worker" : role;
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+        nodeId = nodeId == null ? Optional.empty() : nodeId.filter(s -> !s.isBlank());
+        workerThreads = workerThreads <= 0 ? DEFAULT_WORKER_THREADS : workerThreads;
+    }
+
+    /** A worker agent with defaults: the usual Docker socket, the OS's host name, ports published. */
+    public static AgentConfig of(List<String> managers, Path stateDir) {
+        return new AgentConfig(managers, stateDir, null, null, null, null, null, Optional.empty(), true, 0);
+    }
+
+    public AgentConfig withDockerHost(String host) {
+        return new AgentConfig(managers, stateDir, host, hostname, advertiseAddress, role, labels, nodeId,
+                publishPorts, workerThreads);
+    }
+
+    public AgentConfig withHostname(String name) {
+        return new AgentConfig(managers, stateDir, dockerHost, name, advertiseAddress, role, labels, nodeId,
+                publishPorts, workerThreads);
+    }
+
+    public AgentConfig withAdvertiseAddress(String address) {
+        return new AgentConfig(managers, stateDir, dockerHost, hostname, address, role, labels, nodeId,
+                publishPorts, workerThreads);
+    }
+
+    public AgentConfig withRole(String newRole) {
+        return new AgentConfig(managers, stateDir, dockerHost, hostname, advertiseAddress, newRole, labels, nodeId,
+                publishPorts, workerThreads);
+    }
+
+    public AgentConfig withLabels(Map<String, String> newLabels) {
+        return new AgentConfig(managers, stateDir, dockerHost, hostname, advertiseAddress, role, newLabels, nodeId,
+                publishPorts, workerThreads);
+    }
+
+    /** Registers as node {@code id} (a manager's own agent passes the manager's node id). */
+    public AgentConfig withNodeId(String id) {
+        return new AgentConfig(managers, stateDir, dockerHost, hostname, advertiseAddress, role, labels,
+                Optional.of(id), publishPorts, workerThreads);
+    }
+
+    public AgentConfig withPublishPorts(boolean publish) {
+        return new AgentConfig(managers, stateDir, dockerHost, hostname, advertiseAddress, role, labels, nodeId,
+                publish, workerThreads);
+    }
+
+    public AgentConfig withWorkerThreads(int threads) {
+        return new AgentConfig(managers, stateDir, dockerHost, hostname, advertiseAddress, role, labels, nodeId,
+                publishPorts, threads);
+    }
+
+    private static String localHostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            String env = System.getenv("HOSTNAME");
+            return env == null || env.isBlank() ? "localhost" : env;
+        }
+    }
+
+    private static String localAddress() {
+        try {
+            return InetAddress.getLocalHost().getHostAddress();
+        } catch (UnknownHostException e) {
+            return "127.0.0.1";
+        }
+    }
+}

@@ -1,0 +1,598 @@
+package dev.berth.agent.executor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.EventType;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.StreamType;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import dev.berth.api.Task;
+import dev.berth.api.TaskTemplate;
+import dev.berth.api.codec.Codec;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The {@link Executor} over a Docker engine (docker-java with the Apache httpclient5 transport,
+ * by default on {@code unix:///var/run/docker.sock}). Containers are created from the task's
+ * template with Swarm's name and Berth's labels ({@link ContainerLabels}); their state changes
+ * come from the engine's event stream, filtered on the {@link ContainerLabels#MANAGED} label.
+ *
+ * <pre>{@code
+ * try (DockerExecutor docker = new DockerExecutor(DockerExecutor.DEFAULT_HOST)) {
+ *     String id = docker.prepare(task);
+ *     docker.start(id);
+ * }
+ * }</pre>
+ */
+public final class DockerExecutor implements Executor, LogSource, AutoCloseable {
+
+    /** The engine's usual socket. */
+    public static final String DEFAULT_HOST = "unix:///var/run/docker.sock";
+
+    private static final Logger LOG = LogManager.getLogger(DockerExecutor.class);
+    /** How long a pull may take before the image counts as missing. */
+    private static final Duration PULL_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration RESUBSCRIBE_DELAY = Duration.ofSeconds(1);
+    private static final Pattern EXITED = Pattern.compile("Exited \\((-?\\d+)\\)");
+
+    private final String host;
+    private final DockerClient docker;
+    private final ScheduledExecutorService resubscriber;
+    private final Supplier<Optional<String>> nodeScope;
+
+    /**
+     * An executor on the engine at {@code dockerHost} ({@code unix:///…} or {@code tcp://…})
+     * that manages every Berth container on it.
+     */
+    public DockerExecutor(String dockerHost) {
+        this(dockerHost, Optional::empty);
+    }
+
+    /**
+     * An executor that, once {@code nodeId} knows the node's id, lists and watches only the
+     * containers labelled with it: several agents (tests, a lab) may then share one engine
+     * without removing each other's containers.
+     */
+    public DockerExecutor(String dockerHost, Supplier<Optional<String>> nodeId) {
+        this.host = dockerHost;
+        this.nodeScope = nodeId;
+        this.docker = newClient(dockerHost);
+        this.resubscriber = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "docker-events-resubscribe");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** A docker-java client on {@code dockerHost}, with enough connections for parallel starts. */
+    public static DockerClient newClient(String dockerHost) {
+        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(dockerHost).build();
+        // No response timeout: a stop waits for the grace period and the event stream is idle for long.
+        ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .maxConnections(128)
+                .connectionTimeout(Duration.ofSeconds(10))
+                .build();
+        return DockerClientImpl.getInstance(config, http);
+    }
+
+    /** The engine's address. */
+    public String host() {
+        return host;
+    }
+
+    /** The underlying client, for what the SPI does not cover (tests, the node description). */
+    public DockerClient client() {
+        return docker;
+    }
+
+    /** The engine's version ({@code 20.10.24+dfsg1}). */
+    public String engineVersion() throws ExecutorException {
+        try {
+            return docker.versionCmd().exec().getVersion();
+        } catch (RuntimeException e) {
+            throw new ExecutorException.EngineFailure("cannot reach the Docker engine at " + host + ": "
+                    + describe(e), e);
+        }
+    }
+
+    @Override
+    public String prepare(Task task) throws ExecutorException {
+        TaskTemplate template = task.spec().template();
+        ensureImage(template.image());
+        String name = ContainerLabels.containerName(task);
+        try {
+            return create(task, name);
+        } catch (ConflictException e) {
+            // A container of that name is left from an agent that died between create and
+            // remembering the id; it belongs to this very task, so it is replaced.
+            LOG.info("container {} exists already; replacing it", name);
+            removeQuietly(name);
+            try {
+                return create(task, name);
+            } catch (RuntimeException again) {
+                throw failure("cannot create container " + name, again, template.image());
+            }
+        } catch (RuntimeException e) {
+            throw failure("cannot create container " + name, e, template.image());
+        }
+    }
+
+    private String create(Task task, String name) {
+        TaskTemplate template = task.spec().template();
+        HostConfig hostConfig = HostConfig.newHostConfig();
+        double cpus = template.resources().limits().cpus();
+        if (cpus > 0) {
+            hostConfig.withNanoCPUs(Math.round(cpus * 1e9));
+        }
+        long memory = template.resources().limits().memory().bytes();
+        if (memory > 0) {
+            hostConfig.withMemory(memory);
+        }
+        List<String> env = new ArrayList<>();
+        template.env().forEach((k, v) -> env.add(k + "=" + v));
+        // Docker's default hostname is the short container id: each replica answers differently.
+        CreateContainerCmd cmd = docker.createContainerCmd(template.image())
+                .withName(name)
+                .withLabels(ContainerLabels.of(task))
+                .withEnv(env)
+                .withStopSignal(template.stopSignal())
+                .withStopTimeout(graceSeconds(template.stopGracePeriod()))
+                .withHostConfig(hostConfig);
+        if (!template.command().isEmpty()) {
+            cmd.withEntrypoint(template.command());
+        }
+        if (!template.args().isEmpty()) {
+            cmd.withCmd(template.args());
+        }
+        return cmd.exec().getId();
+    }
+
+    private void ensureImage(String image) throws ExecutorException {
+        try {
+            docker.inspectImageCmd(image).exec();
+            return;
+        } catch (NotFoundException e) {
+            LOG.info("image {} is not on this node: pulling it", image);
+        } catch (RuntimeException e) {
+            throw failure("cannot inspect image " + image, e, image);
+        }
+        try {
+            var pull = docker.pullImageCmd(image);
+            if (!hasTagOrDigest(image)) {
+                pull.withTag("latest"); // without a tag the engine would pull every tag
+            }
+            boolean done = pull.start().awaitCompletion(PULL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            if (!done) {
+                throw new ExecutorException.ImageNotFound(image, null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ExecutorException.ImageNotFound(image, e);
+        } catch (RuntimeException e) {
+            LOG.info("cannot pull image {}: {}", image, describe(e));
+            throw new ExecutorException.ImageNotFound(image, e);
+        }
+    }
+
+    static boolean hasTagOrDigest(String image) {
+        if (image.contains("@")) {
+            return true;
+        }
+        int slash = image.lastIndexOf('/');
+        return image.indexOf(':', slash + 1) >= 0;
+    }
+
+    static int graceSeconds(Duration grace) {
+        long s = grace.toMillis() <= 0 ? 0 : (grace.toMillis() + 999) / 1000;
+        return (int) Math.min(Integer.MAX_VALUE, s);
+    }
+
+    @Override
+    public void start(String containerId) throws ExecutorException {
+        try {
+            docker.startContainerCmd(containerId).exec();
+        } catch (NotModifiedException e) {
+            // already started: nothing to do
+        } catch (DockerException e) {
+            throw new ExecutorException.StartFailed(startFailureReason(engineMessage(e)), e);
+        } catch (RuntimeException e) {
+            throw new ExecutorException.EngineFailure("cannot start container " + containerId + ": "
+                    + describe(e), e);
+        }
+    }
+
+    /**
+     * The part of the engine's start error a person needs: {@code exec: "nope": executable file
+     * not found in $PATH} out of the runtime's {@code OCI runtime create failed: container_linux.go:380:
+     * starting container process caused: exec: …: unknown}.
+     */
+    static String startFailureReason(String engineMessage) {
+        String reason = engineMessage.strip();
+        int caused = reason.lastIndexOf("caused: ");
+        if (caused >= 0) {
+            reason = reason.substring(caused + "caused: ".length());
+        }
+        if (reason.endsWith(": unknown")) {
+            reason = reason.substring(0, reason.length() - ": unknown".length());
+        }
+        return reason;
+    }
+
+    @Override
+    public void shutdown(String containerId, String stopSignal, Duration gracePeriod) throws ExecutorException {
+        // The stop signal was set on the container at create; the engine sends it, waits the
+        // grace period, then kills.
+        try {
+            docker.stopContainerCmd(containerId).withTimeout(graceSeconds(gracePeriod)).exec();
+        } catch (NotModifiedException | NotFoundException e) {
+            // already stopped or gone
+        } catch (RuntimeException e) {
+            throw new ExecutorException.EngineFailure("cannot stop container " + containerId + ": " + describe(e), e);
+        }
+    }
+
+    @Override
+    public void remove(String containerId) throws ExecutorException {
+        try {
+            docker.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
+        } catch (NotFoundException e) {
+            // gone already
+        } catch (ConflictException e) {
+            // "removal already in progress": someone else is removing it
+            LOG.debug("container {} is being removed already: {}", containerId, engineMessage(e));
+        } catch (RuntimeException e) {
+            throw new ExecutorException.EngineFailure("cannot remove container " + containerId + ": " + describe(e), e);
+        }
+    }
+
+    private void removeQuietly(String nameOrId) {
+        try {
+            remove(nameOrId);
+        } catch (ExecutorException e) {
+            LOG.warn("{}", e.getMessage());
+        }
+    }
+
+    @Override
+    public Optional<ContainerInfo> inspect(String containerId) throws ExecutorException {
+        InspectContainerResponse r;
+        try {
+            r = docker.inspectContainerCmd(containerId).exec();
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            throw new ExecutorException.EngineFailure("cannot inspect container " + containerId + ": " + describe(e), e);
+        }
+        String ip = "";
+        if (r.getNetworkSettings() != null) {
+            ip = nonEmpty(r.getNetworkSettings().getIpAddress());
+            if (ip.isEmpty() && r.getNetworkSettings().getNetworks() != null) {
+                ip = firstIp(r.getNetworkSettings().getNetworks());
+            }
+        }
+        var state = r.getState();
+        boolean running = state != null && Boolean.TRUE.equals(state.getRunning());
+        int exit = state == null || state.getExitCodeLong() == null ? -1 : state.getExitCodeLong().intValue();
+        Map<String, String> labels = r.getConfig() == null || r.getConfig().getLabels() == null ? Map.of()
+                : r.getConfig().getLabels();
+        String name = r.getName() == null ? "" : r.getName().replaceFirst("^/", "");
+        return Optional.of(new ContainerInfo(r.getId(), name, labels, running, exit, ip,
+                state == null ? Optional.empty() : parseTime(state.getStartedAt())));
+    }
+
+    @Override
+    public List<ContainerInfo> listManaged() throws ExecutorException {
+        List<Container> containers;
+        try {
+            containers = docker.listContainersCmd().withShowAll(true)
+                    .withLabelFilter(Map.of(ContainerLabels.MANAGED, "true")).exec();
+        } catch (RuntimeException e) {
+            throw new ExecutorException.EngineFailure("cannot list containers: " + describe(e), e);
+        }
+        List<ContainerInfo> out = new ArrayList<>();
+        for (Container c : containers) {
+            if (!inScope(c.getLabels())) {
+                continue;
+            }
+            String name = c.getNames() == null || c.getNames().length == 0 ? "" : c.getNames()[0].replaceFirst("^/", "");
+            boolean running = "running".equals(c.getState());
+            int exit = -1;
+            if (c.getStatus() != null) {
+                Matcher m = EXITED.matcher(c.getStatus());
+                if (m.find()) {
+                    exit = Integer.parseInt(m.group(1));
+                }
+            }
+            String ip = c.getNetworkSettings() == null || c.getNetworkSettings().getNetworks() == null ? ""
+                    : firstIp(c.getNetworkSettings().getNetworks());
+            out.add(new ContainerInfo(c.getId(), name, c.getLabels(), running, exit, ip));
+        }
+        return List.copyOf(out);
+    }
+
+    /** The engine's RFC 3339 time; empty for its "never" ({@code 0001-01-01T00:00:00Z}) or garbage. */
+    static Optional<Instant> parseTime(String text) {
+        if (text == null || text.isEmpty() || text.startsWith("0001-")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(java.time.OffsetDateTime.parse(text).toInstant());
+        } catch (java.time.format.DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    private boolean inScope(Map<String, String> labels) {
+        Optional<String> node = nodeScope.get();
+        return node.isEmpty() || labels != null && node.get().equals(labels.get(ContainerLabels.NODE_ID));
+    }
+
+    private static String firstIp(Map<String, ContainerNetwork> networks) {
+        return networks.values().stream().map(n -> nonEmpty(n.getIpAddress())).filter(s -> !s.isEmpty())
+                .findFirst().orElse("");
+    }
+
+    private static String nonEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    @Override
+    public AutoCloseable subscribe(ContainerEventListener listener) {
+        EventSubscription subscription = new EventSubscription(listener);
+        subscription.open(Optional.empty());
+        subscription.awaitStarted(Duration.ofSeconds(10));
+        return subscription;
+    }
+
+    /**
+     * One listener's subscription to the engine's events; reopens the stream (from the last
+     * event's time, so nothing is lost) when the engine closes it.
+     */
+    private final class EventSubscription implements AutoCloseable {
+        private final ContainerEventListener listener;
+        private final AtomicBoolean closed = new AtomicBoolean();
+        private final AtomicReference<Closeable> stream = new AtomicReference<>();
+        private final AtomicLong lastEventSecond = new AtomicLong();
+        private final CountDownLatch started = new CountDownLatch(1);
+        /** Failures in a row: only the first of a series is logged (an engine that is down fails every second). */
+        private final AtomicLong failuresInARow = new AtomicLong();
+
+        EventSubscription(ContainerEventListener listener) {
+            this.listener = listener;
+        }
+
+        void open(Optional<Long> since) {
+            if (closed.get()) {
+                return;
+            }
+            var cmd = docker.eventsCmd()
+                    .withEventTypeFilter(EventType.CONTAINER)
+                    .withLabelFilter(ContainerLabels.MANAGED + "=true")
+                    .withEventFilter("start", "die", "destroy");
+            since.ifPresent(s -> cmd.withSince(Long.toString(s)));
+            cmd.exec(new ResultCallback.Adapter<Event>() {
+                @Override
+                public void onStart(Closeable closeable) {
+                    super.onStart(closeable);
+                    stream.set(closeable);
+                    started.countDown();
+                }
+
+                @Override
+                public void onNext(Event event) {
+                    if (failuresInARow.getAndSet(0) > 0) {
+                        LOG.info("Docker event stream at {} is back", host);
+                    }
+                    deliver(event);
+                }
+
+                @Override
+                public void onError(Throwable throwable) {
+                    started.countDown(); // nobody waits for a stream that cannot open
+                    if (!closed.get() && failuresInARow.getAndIncrement() == 0) {
+                        LOG.warn("Docker event stream at {} failed: {}; reopening every {}s", host,
+                                describe(throwable), RESUBSCRIBE_DELAY.toSeconds());
+                    }
+                    reopen();
+                }
+
+                @Override
+                public void onComplete() {
+                    reopen();
+                }
+            });
+        }
+
+        private void reopen() {
+            if (closed.get()) {
+                return;
+            }
+            long from = lastEventSecond.get();
+            try {
+                resubscriber.schedule(() -> open(from > 0 ? Optional.of(from) : Optional.of(Instant.now().getEpochSecond())),
+                        RESUBSCRIBE_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the executor is closing
+            }
+        }
+
+        void awaitStarted(Duration timeout) {
+            try {
+                if (!started.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    LOG.warn("the Docker event stream at {} did not open within {}s; events may come late",
+                            host, timeout.toSeconds());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void deliver(Event event) {
+            if (event.getTime() != null) {
+                lastEventSecond.accumulateAndGet(event.getTime(), Math::max);
+            }
+            ContainerEvent.Type type;
+            String action = event.getAction() != null ? event.getAction() : nonEmpty(event.getStatus());
+            switch (action) {
+                case "start" -> type = ContainerEvent.Type.START;
+                case "die" -> type = ContainerEvent.Type.DIE;
+                case "destroy" -> type = ContainerEvent.Type.DESTROY;
+                default -> {
+                    return;
+                }
+            }
+            Map<String, String> attributes = event.getActor() == null || event.getActor().getAttributes() == null
+                    ? Map.of() : event.getActor().getAttributes();
+            if (!inScope(attributes)) {
+                return;
+            }
+            Optional<Integer> exit = Optional.empty();
+            try {
+                exit = Optional.ofNullable(attributes.get("exitCode")).map(Integer::parseInt);
+            } catch (NumberFormatException e) {
+                // a hint only
+            }
+            Instant time = event.getTimeNano() != null ? Instant.ofEpochSecond(0, event.getTimeNano())
+                    : Instant.ofEpochSecond(event.getTime() == null ? 0 : event.getTime());
+            String id = event.getId() != null ? event.getId() : event.getActor() == null ? "" : event.getActor().getId();
+            try {
+                listener.onEvent(new ContainerEvent(id, attributes.get(ContainerLabels.TASK_ID), type, exit, time));
+            } catch (RuntimeException e) {
+                LOG.error("container event listener failed on {} {}", action, id, e);
+            }
+        }
+
+        @Override
+        public void close() {
+            closed.set(true);
+            Closeable s = stream.getAndSet(null);
+            if (s != null) {
+                try {
+                    s.close();
+                } catch (IOException e) {
+                    LOG.debug("closing the event stream: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    @Override
+    public AutoCloseable logs(String containerId, Optional<Instant> since, boolean follow, Consumer<LogLine> sink)
+            throws ExecutorException {
+        var cmd = docker.logContainerCmd(containerId).withStdOut(true).withStdErr(true).withFollowStream(follow);
+        since.ifPresent(s -> cmd.withSince((int) s.getEpochSecond()));
+        ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
+            private final StringBuilder[] partial = {new StringBuilder(), new StringBuilder()};
+
+            @Override
+            public void onNext(Frame frame) {
+                boolean stderr = frame.getStreamType() == StreamType.STDERR;
+                StringBuilder buf = partial[stderr ? 1 : 0];
+                buf.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                int nl;
+                while ((nl = buf.indexOf("\n")) >= 0) {
+                    sink.accept(new LogLine(stderr, buf.substring(0, nl)));
+                    buf.delete(0, nl + 1);
+                }
+            }
+
+            @Override
+            public void onComplete() {
+                for (int i = 0; i < 2; i++) {
+                    if (partial[i].length() > 0) {
+                        sink.accept(new LogLine(i == 1, partial[i].toString()));
+                        partial[i].setLength(0);
+                    }
+                }
+                super.onComplete();
+            }
+        };
+        try {
+            cmd.exec(callback);
+        } catch (NotFoundException e) {
+            throw new ExecutorException.EngineFailure("no such container: " + containerId, e);
+        } catch (RuntimeException e) {
+            throw new ExecutorException.EngineFailure("cannot read the logs of " + containerId + ": " + describe(e), e);
+        }
+        return callback;
+    }
+
+    private static ExecutorException failure(String what, RuntimeException e, String image) {
+        if (e instanceof NotFoundException nf && engineMessage(nf).startsWith("No such image")) {
+            return new ExecutorException.ImageNotFound(image, e);
+        }
+        return new ExecutorException.EngineFailure(what + ": " + describe(e), e);
+    }
+
+    /** The engine's own sentence out of docker-java's {@code Status 404: {"message":"…"}}. */
+    static String engineMessage(DockerException e) {
+        String text = e.getMessage() == null ? "" : e.getMessage();
+        int brace = text.indexOf('{');
+        if (brace >= 0) {
+            try {
+                JsonNode node = Codec.json().readTree(text.substring(brace));
+                if (node.hasNonNull("message")) {
+                    return node.get("message").asText().strip();
+                }
+            } catch (IOException | RuntimeException ignored) {
+                // not JSON: use the text as it is
+            }
+        }
+        return text.replaceFirst("^Status \\d+: ", "").strip();
+    }
+
+    private static String describe(Throwable e) {
+        if (e instanceof DockerException de) {
+            return engineMessage(de);
+        }
+        return e.getMessage() != null ? e.getMessage() : e.toString();
+    }
+
+    @Override
+    public void close() {
+        resubscriber.shutdownNow();
+        try {
+            docker.close();
+        } catch (IOException e) {
+            LOG.debug("closing the Docker client: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,426 @@
+package dev.berth.agent.network;
+
+import dev.berth.agent.LocalTasksListener;
+import dev.berth.agent.RunningTask;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Applies {@link PortRules} to the kernel with {@code iptables-restore --noflush}: the node's
+ * published ports follow its running tasks. Applications are serialized and happen only when
+ * the rendered ruleset changed; {@link #submit} coalesces bursts (only the newest set of tasks
+ * is applied), retries a failed application after {@link #RETRY_DELAY} and re-applies the
+ * current ruleset every {@link #RESYNC_PERIOD}, so rules flushed by someone else (a firewall
+ * reload) come back, as kube-proxy's periodic sync does.
+ *
+ * <p>Closing the publisher (agent stop) leaves the rules in place: the containers keep running
+ * while the agent is away, and Swarm likewise keeps serving the mesh while a node runs tasks; the
+ * restarted agent re-applies the ruleset from the tasks it adopts. {@link #removeAll()} takes
+ * everything out (for {@code berth stop}, once the node's tasks are stopped).
+ *
+ * <p>Besides iptables it sets two kernel switches, and leaves them set (as kube-proxy and the
+ * engine do, since another component may rely on them): {@code route_localnet} so that
+ * 127.0.0.1 can be DNATed, and {@code hairpin_mode} on the ports of the bridge holding the tasks,
+ * so that a task calling its own service's published port can be balanced onto itself (the
+ * bridge otherwise never sends a frame back out of the port it came in on, and that
+ * connection stalls).
+ */
+public final class IptablesPortPublisher implements LocalTasksListener, AutoCloseable {
+
+    private static final Logger LOG = LogManager.getLogger(IptablesPortPublisher.class);
+
+    /** The switch that lets the kernel route packets from 127.0.0.1 to a container. */
+    public static final Path ROUTE_LOCALNET = Path.of("/proc/sys/net/ipv4/conf/all/route_localnet");
+
+    /** Where the kernel shows network interfaces and bridge ports. */
+    public static final Path SYS_CLASS_NET = Path.of("/sys/class/net");
+
+    /** How long after a failed application it is tried again. */
+    public static final Duration RETRY_DELAY = Duration.ofSeconds(5);
+
+    /** How often the current ruleset is re-applied even if nothing changed. */
+    public static final Duration RESYNC_PERIOD = Duration.ofSeconds(60);
+
+    private final PortRules.Options options;
+    private final CommandRunner runner;
+    private final Path routeLocalnet;
+    private final Path sysClassNet;
+    private final ScheduledExecutorService worker;
+    private final AtomicReference<List<LocalEndpoint>> pending = new AtomicReference<>();
+    private final AtomicBoolean resyncScheduled = new AtomicBoolean();
+    private final Duration retryDelay;
+    private final Duration resyncPeriod;
+
+    /** The ruleset in force, or null when it must be applied again. */
+    private String lastApplied;
+    /** The last ruleset applied successfully, for logging changes only. */
+    private String lastRendered;
+    private List<LocalEndpoint> lastEndpoints;
+    private volatile Map<PublishedPort, String> published = Map.of();
+
+    /** A publisher with Berth's chain names, the real iptables and the real sysctl. */
+    public IptablesPortPublisher() {
+        this(PortRules.Options.DEFAULT, new ProcessCommandRunner(), ROUTE_LOCALNET, SYS_CLASS_NET);
+    }
+
+    /**
+     * A publisher with the given chain names, command runner, route_localnet switch and
+     * {@code /sys/class/net} (tests use their own chain prefix so they never touch a running
+     * agent's rules).
+     */
+    public IptablesPortPublisher(PortRules.Options options, CommandRunner runner, Path routeLocalnet,
+            Path sysClassNet) {
+        this(options, runner, routeLocalnet, sysClassNet, RETRY_DELAY, RESYNC_PERIOD);
+    }
+
+    IptablesPortPublisher(PortRules.Options options, CommandRunner runner, Path routeLocalnet, Path sysClassNet,
+            Duration retryDelay, Duration resyncPeriod) {
+        this.retryDelay = retryDelay;
+        this.resyncPeriod = resyncPeriod;
+        this.options = options;
+        this.runner = runner;
+        this.routeLocalnet = routeLocalnet;
+        this.sysClassNet = sysClassNet;
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "berth-port-publisher");
+            t.setDaemon(true);
+            return t;
+        });
+        // On close, finish the application in progress but drop pending retries and resyncs.
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.worker = executor;
+    }
+
+    /** Publishes the ports of the node's running tasks (asynchronously, see {@link #submit}). */
+    @Override
+    public void onRunningTasks(Map<String, RunningTask> tasks) {
+        submit(endpoints(tasks.values()));
+    }
+
+    /** The endpoints of those running tasks that publish ports and have an address. */
+    public static List<LocalEndpoint> endpoints(Collection<RunningTask> tasks) {
+        List<LocalEndpoint> endpoints = new ArrayList<>();
+        for (RunningTask running : tasks) {
+            LocalEndpoint.of(running.task(), running.containerIp()).ifPresent(endpoints::add);
+        }
+        return endpoints;
+    }
+
+    /**
+     * Asks for the rules of these running tasks to be applied on the publisher's own thread
+     * (never blocks the caller). While an application runs, newer calls replace each other: only
+     * the newest set is applied next. Failures are logged and retried with the next call.
+     */
+    public void submit(Collection<LocalEndpoint> endpoints) {
+        offer(List.copyOf(endpoints));
+        if (resyncScheduled.compareAndSet(false, true)) {
+            try {
+                worker.scheduleWithFixedDelay(this::resync, resyncPeriod.toMillis(), resyncPeriod.toMillis(),
+                        TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                LOG.debug("port publisher closed; no resync");
+            }
+        }
+    }
+
+    private void offer(List<LocalEndpoint> endpoints) {
+        if (pending.getAndSet(endpoints) == null) {
+            try {
+                worker.execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                pending.set(null);
+                LOG.debug("port publisher closed; ignoring {} endpoints", endpoints.size());
+            }
+        }
+    }
+
+    private void drain() {
+        List<LocalEndpoint> next = pending.getAndSet(null);
+        if (next == null) {
+            return;
+        }
+        try {
+            publish(next);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("could not publish the node's ports (retrying in {} ms): {}", retryDelay.toMillis(),
+                    e.getMessage(), e);
+            try {
+                // Only if nothing newer arrived meanwhile: a newer set is applied anyway.
+                worker.schedule(() -> {
+                    if (pending.compareAndSet(null, next)) {
+                        drain();
+                    }
+                }, retryDelay.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closed) {
+                LOG.debug("port publisher closed; no retry");
+            }
+        }
+    }
+
+    private void resync() {
+        List<LocalEndpoint> current;
+        synchronized (this) {
+            current = lastEndpoints;
+            if (current == null || pending.get() != null) {
+                return;
+            }
+            lastApplied = null;
+        }
+        offer(current);
+    }
+
+    /**
+     * Applies the rules of these running tasks now, unless the same ruleset is already applied.
+     *
+     * @return whether iptables was changed
+     * @throws IOException when iptables fails; the previous ruleset then stays in force (the
+     *     restore is atomic) and the next call tries again
+     */
+    public synchronized boolean publish(Collection<LocalEndpoint> endpoints) throws IOException {
+        PortRules rules = PortRules.compute(options, endpoints);
+        rules.conflicts().forEach(LOG::warn);
+        String desired = rules.render();
+        if (desired.equals(lastApplied)) {
+            return false;
+        }
+        String before = lastRendered;
+        lastApplied = null;
+        if (!rules.servicePorts().isEmpty()) {
+            enableRouteLocalnet();
+        }
+        restore(rules.render(chains("nat")));
+        ensureJumps();
+        enableHairpin(rules);
+        lastApplied = desired;
+        lastRendered = desired;
+        lastEndpoints = List.copyOf(endpoints);
+        published = rules.owners();
+        if (desired.equals(before)) {
+            LOG.debug("re-applied the published-port rules");
+        } else {
+            LOG.info("published ports on this node: {}", rules.servicePorts().isEmpty() ? "none" : describe(rules));
+        }
+        return true;
+    }
+
+    /** Re-applies the last ruleset even if unchanged (after someone else flushed the tables). */
+    public synchronized void forgetApplied() {
+        lastApplied = null;
+    }
+
+    /** Which service owns each port this publisher has published (for {@link PortCheck}). */
+    public Map<PublishedPort, String> publishedPorts() {
+        return published;
+    }
+
+    /**
+     * Removes every chain and jump rule of Berth's (by name, so it also cleans up after an agent
+     * that is gone). The kernel switches stay as they are (see the class comment).
+     */
+    public synchronized void removeAll() throws IOException {
+        for (PortRules.JumpRule jump : PortRules.jumps(options)) {
+            // A jump may have been inserted twice by racing agents; remove every copy.
+            for (int i = 0; i < 10 && iptables(jump, "-C").ok(); i++) {
+                CommandRunner.Result r = iptables(jump, "-D");
+                if (!r.ok()) {
+                    throw new IOException("iptables -D " + jump.chain() + " failed: " + r.stderr().strip());
+                }
+            }
+        }
+        String removal = PortRules.renderRemoval(options, chains("nat"), chains("filter"));
+        if (!removal.isEmpty()) {
+            restore(removal);
+        }
+        lastApplied = null;
+        lastRendered = null;
+        lastEndpoints = null;
+        published = Map.of();
+        LOG.info("removed the published-port rules ({} chains)", options.prefix() + "-*");
+    }
+
+    /** Stops the publisher's thread; the rules stay (see the class comment). */
+    @Override
+    public void close() {
+        worker.shutdown();
+        try {
+            if (!worker.awaitTermination(30, TimeUnit.SECONDS)) {
+                worker.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            worker.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void enableRouteLocalnet() throws IOException {
+        String current = Files.readString(routeLocalnet).strip();
+        if (!"1".equals(current)) {
+            // Without it the kernel drops DNATed packets whose source is 127.0.0.1 as martians.
+            Files.writeString(routeLocalnet, "1");
+            LOG.info("enabled {} so that 127.0.0.1 reaches published ports", routeLocalnet);
+        }
+    }
+
+    /**
+     * Turns hairpin mode on for every port of the bridges that hold the endpoints. Not fatal:
+     * without it only a task calling its own published port is affected.
+     */
+    private void enableHairpin(PortRules rules) {
+        Set<String> ips = new LinkedHashSet<>();
+        for (PortRules.ServicePort sp : rules.servicePorts()) {
+            sp.backends().forEach(b -> ips.add(b.ip()));
+        }
+        if (ips.isEmpty()) {
+            return;
+        }
+        try {
+            CommandRunner.Result addrs = runner.run(List.of("ip", "-o", "-4", "addr", "show"), "");
+            if (!addrs.ok()) {
+                throw new IOException("ip addr show failed: " + addrs.stderr().strip());
+            }
+            for (String bridge : interfacesFor(addrs.stdout(), ips)) {
+                Path ports = sysClassNet.resolve(bridge).resolve("brif");
+                if (!Files.isDirectory(ports)) {
+                    continue;
+                }
+                try (DirectoryStream<Path> stream = Files.newDirectoryStream(ports)) {
+                    for (Path port : stream) {
+                        Path mode = port.resolve("hairpin_mode");
+                        if (Files.exists(mode) && !"1".equals(Files.readString(mode).strip())) {
+                            Files.writeString(mode, "1");
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("could not turn on hairpin mode (a task calling its own published port may stall): {}",
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * The interfaces whose IPv4 subnet holds one of the addresses, from {@code ip -o -4 addr
+     * show} output (lines like {@code 5: docker0    inet 172.17.0.1/16 brd ...}).
+     */
+    static Set<String> interfacesFor(String ipAddrShow, Collection<String> ips) {
+        Set<String> found = new LinkedHashSet<>();
+        for (String line : ipAddrShow.split("\n")) {
+            String[] f = line.strip().split("\\s+");
+            if (f.length < 4 || !"inet".equals(f[2]) || !f[3].contains("/")) {
+                continue;
+            }
+            String name = f[1].contains("@") ? f[1].substring(0, f[1].indexOf('@')) : f[1];
+            String[] cidr = f[3].split("/");
+            int bits = Integer.parseInt(cidr[1]);
+            long mask = bits == 0 ? 0 : (0xFFFFFFFFL << (32 - bits)) & 0xFFFFFFFFL;
+            long net = ipv4(cidr[0]) & mask;
+            for (String ip : ips) {
+                long addr = ipv4(ip);
+                if (addr >= 0 && (addr & mask) == net) {
+                    found.add(name);
+                }
+            }
+        }
+        return found;
+    }
+
+    private static long ipv4(String dotted) {
+        String[] parts = dotted.split("\\.");
+        if (parts.length != 4) {
+            return -1;
+        }
+        long value = 0;
+        try {
+            for (String part : parts) {
+                int octet = Integer.parseInt(part);
+                if (octet < 0 || octet > 255) {
+                    return -1;
+                }
+                value = (value << 8) | octet;
+            }
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+        return value;
+    }
+
+    private void restore(String input) throws IOException {
+        CommandRunner.Result r = runner.run(List.of("iptables-restore", "-w", "--noflush"), input);
+        if (!r.ok()) {
+            throw new IOException("iptables-restore failed (exit " + r.exitCode() + "): " + r.stderr().strip());
+        }
+    }
+
+    private void ensureJumps() throws IOException {
+        for (PortRules.JumpRule jump : PortRules.jumps(options)) {
+            CommandRunner.Result check = iptables(jump, "-C");
+            if (check.ok()) {
+                continue;
+            }
+            CommandRunner.Result insert = iptables(jump, "-I");
+            if (!insert.ok()) {
+                throw new IOException("iptables -t " + jump.table() + " -I " + jump.chain() + " failed: "
+                        + insert.stderr().strip());
+            }
+        }
+    }
+
+    private CommandRunner.Result iptables(PortRules.JumpRule jump, String op) throws IOException {
+        List<String> argv = new ArrayList<>(List.of("iptables", "-w", "-t", jump.table(), op, jump.chain()));
+        if ("-I".equals(op)) {
+            // First, ahead of the engine's own rules: a published port is Berth's.
+            argv.add("1");
+        }
+        argv.addAll(jump.spec());
+        return runner.run(argv, "");
+    }
+
+    /** The chain names in one table, read from {@code iptables-save}. */
+    private Set<String> chains(String table) throws IOException {
+        CommandRunner.Result r = runner.run(List.of("iptables-save", "-t", table), "");
+        if (!r.ok()) {
+            throw new IOException("iptables-save -t " + table + " failed: " + r.stderr().strip());
+        }
+        return parseChains(r.stdout());
+    }
+
+    static Set<String> parseChains(String save) {
+        Set<String> chains = new LinkedHashSet<>();
+        for (String line : save.split("\n")) {
+            if (line.startsWith(":")) {
+                int space = line.indexOf(' ');
+                chains.add(space < 0 ? line.substring(1) : line.substring(1, space));
+            }
+        }
+        return chains;
+    }
+
+    private static String describe(PortRules rules) {
+        StringBuilder sb = new StringBuilder();
+        for (PortRules.ServicePort sp : rules.servicePorts()) {
+            if (!sb.isEmpty()) {
+                sb.append(", ");
+            }
+            sb.append(sp.port()).append(" -> ").append(sp.serviceName()).append(" (")
+                    .append(sp.backends().size()).append(sp.backends().size() == 1 ? " task)" : " tasks)");
+        }
+        return sb.toString();
+    }
+}

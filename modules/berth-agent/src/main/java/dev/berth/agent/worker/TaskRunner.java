@@ -1,0 +1,287 @@
+package dev.berth.agent.worker;
+
+import dev.berth.agent.RunningTask;
+import dev.berth.agent.executor.ContainerEvent;
+import dev.berth.agent.executor.ContainerInfo;
+import dev.berth.agent.executor.ExecutorException;
+import dev.berth.api.Task;
+import dev.berth.api.TaskState;
+import dev.berth.api.session.SessionMessage.TaskStatusUpdate;
+import java.util.Optional;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Drives one task through its states. Every step and every container event of the task runs on
+ * the task's {@link SerialQueue}, so they never overlap; a state is only reported when
+ * {@link TaskState#canMoveTo} allows it, so reports never go backwards.
+ */
+final class TaskRunner {
+
+    private static final Logger LOG = LogManager.getLogger(TaskRunner.class);
+
+    private final TaskWorker worker;
+    private final SerialQueue queue;
+    private final String taskId;
+    private volatile Task task;
+    /** The state last reported (or the manager's, for a task known before). */
+    private volatile TaskState state;
+    private volatile String containerId = "";
+    private volatile boolean shutdownRequested;
+    /** Whether the container's process was started by us or found running. */
+    private boolean started;
+
+    TaskRunner(Task task, TaskWorker worker) {
+        this.worker = worker;
+        this.task = task;
+        this.taskId = task.id();
+        this.state = task.status().state();
+        this.queue = new SerialQueue(worker.pool(), "task " + task.id());
+    }
+
+    String taskId() {
+        return taskId;
+    }
+
+    TaskState state() {
+        return state;
+    }
+
+    /** The container id once known; empty (not absent) while it is being created. */
+    Optional<String> containerId() {
+        String id = containerId;
+        return id.isEmpty() ? Optional.empty() : Optional.of(id);
+    }
+
+    // --- entry points (any thread) ---
+
+    void begin() {
+        if (task.spec().desiredState().ordinal() > TaskState.RUNNING.ordinal()) {
+            requestShutdown(false);
+        } else {
+            queue.submit(this::prepare);
+        }
+    }
+
+    void update(Task newTask) {
+        this.task = newTask;
+        if (newTask.spec().desiredState().ordinal() > TaskState.RUNNING.ordinal()) {
+            requestShutdown(false);
+        }
+    }
+
+    /** The task is no longer assigned to this node. */
+    void leave() {
+        requestShutdown(true);
+    }
+
+    void adopt(ContainerInfo container) {
+        queue.submit(() -> {
+            containerId = container.id();
+            started = true;
+            if (shutdownRequested) {
+                return;
+            }
+            // Inspected again: it may have died between the listing and now, before its events
+            // reached this task; and the inspect tells when it started.
+            ContainerInfo now = container;
+            try {
+                Optional<ContainerInfo> found = worker.executor().inspect(container.id());
+                if (found.isEmpty()) {
+                    fail("the task's container was removed", -1);
+                    return;
+                }
+                now = found.get();
+            } catch (ExecutorException e) {
+                LOG.warn("cannot inspect adopted container {}: {}", container.name(), e.getMessage());
+            }
+            // Reported even when the manager saw RUNNING already: it learns the container id.
+            if (state.canMoveTo(TaskState.RUNNING)) {
+                publish(TaskState.RUNNING, "adopted after an agent restart", "", -1,
+                        now.startedAt().orElse(worker.clock().instant()));
+            }
+            if (now.running()) {
+                worker.runningChanged(taskId, Optional.of(new RunningTask(task, now.ipAddress(), now.id())));
+            } else {
+                exited(now.exitCode());
+            }
+        });
+    }
+
+    /** The task's container stopped while no agent watched: report how it ended, then remove it. */
+    void finishedMeanwhile(ContainerInfo container) {
+        queue.submit(() -> {
+            containerId = container.id();
+            started = true;
+            exited(container.exitCode());
+            removeContainer();
+        });
+    }
+
+    void onEvent(ContainerEvent event) {
+        queue.submit(() -> handle(event));
+    }
+
+    private void requestShutdown(boolean leaving) {
+        boolean first = !shutdownRequested;
+        shutdownRequested = true;
+        if (first || leaving) {
+            queue.submit(() -> shutdown(leaving));
+        }
+    }
+
+    // --- steps (on the task's queue) ---
+
+    private void prepare() {
+        if (shutdownRequested || state.isTerminal()) {
+            return;
+        }
+        if (task.spec().desiredState() != TaskState.RUNNING) {
+            return;
+        }
+        if (state.ordinal() >= TaskState.RUNNING.ordinal()) {
+            // The manager saw it running but there is no container for it here any more.
+            fail("the task's container is gone from this node", -1);
+            return;
+        }
+        Optional<String> refusal;
+        try {
+            refusal = worker.admission().refusal(task);
+        } catch (RuntimeException e) {
+            refusal = Optional.of("cannot check the task on this node: " + e.getMessage());
+        }
+        if (refusal.isPresent()) {
+            LOG.info("task {} refused on this node: {}", taskId, refusal.get());
+            fail(refusal.get(), -1);
+            return;
+        }
+        move(TaskState.ACCEPTED, "accepted", "", -1);
+        move(TaskState.PREPARING, "preparing", "", -1);
+        String id;
+        try {
+            id = worker.executor().prepare(task);
+        } catch (ExecutorException e) {
+            LOG.info("task {} failed to prepare: {}", taskId, e.getMessage());
+            fail(e.getMessage(), -1);
+            return;
+        }
+        containerId = id;
+        move(TaskState.READY, "prepared", "", -1);
+        // A separate step, so that a shutdown that arrived while preparing goes first.
+        queue.submit(this::start);
+    }
+
+    private void start() {
+        if (shutdownRequested || state.isTerminal()) {
+            return;
+        }
+        move(TaskState.STARTING, "starting", "", -1);
+        try {
+            worker.executor().start(containerId);
+        } catch (ExecutorException e) {
+            LOG.info("task {} failed to start: {}", taskId, e.getMessage());
+            fail(e.getMessage(), -1);
+            // A container that cannot start is of no use, not even for its logs.
+            removeContainer();
+            return;
+        }
+        started = true;
+        String ip = "";
+        try {
+            ip = worker.executor().inspect(containerId).map(ContainerInfo::ipAddress).orElse("");
+        } catch (ExecutorException e) {
+            LOG.warn("cannot inspect container of task {}: {}", taskId, e.getMessage());
+        }
+        move(TaskState.RUNNING, "started", "", -1);
+        worker.runningChanged(taskId, Optional.of(new RunningTask(task, ip, containerId)));
+    }
+
+    private void handle(ContainerEvent event) {
+        if (!event.containerId().equals(containerId) || shutdownRequested || state.isTerminal()) {
+            return;
+        }
+        switch (event.type()) {
+            case START -> {
+                // start() reports RUNNING when the engine's start call returns; this is the same news.
+            }
+            case DIE -> {
+                int exit = event.exitCode().orElse(-1);
+                try {
+                    Optional<ContainerInfo> info = worker.executor().inspect(containerId);
+                    if (info.isPresent() && info.get().running()) {
+                        return; // restarted meanwhile (by hand); a later die tells the end
+                    }
+                    if (info.isPresent() && info.get().exitCode() >= 0) {
+                        exit = info.get().exitCode();
+                    }
+                } catch (ExecutorException e) {
+                    LOG.warn("cannot inspect container of task {} after it died: {}", taskId, e.getMessage());
+                }
+                exited(exit);
+            }
+            case DESTROY -> fail("the task's container was removed", -1);
+            default -> {
+            }
+        }
+    }
+
+    private void exited(int exitCode) {
+        if (started) {
+            move(TaskState.RUNNING, "started", "", -1);
+        }
+        if (exitCode == 0) {
+            move(TaskState.COMPLETE, "finished", "", 0);
+        } else {
+            move(TaskState.FAILED, "exited", "non-zero exit (" + exitCode + ")", exitCode);
+        }
+        worker.runningChanged(taskId, Optional.empty());
+    }
+
+    private void fail(String error, int exitCode) {
+        move(TaskState.FAILED, "failed", error, exitCode);
+        worker.runningChanged(taskId, Optional.empty());
+    }
+
+    private void shutdown(boolean leaving) {
+        String id = containerId;
+        if (!id.isEmpty()) {
+            try {
+                worker.executor().shutdown(id, task.spec().template().stopSignal(),
+                        task.spec().template().stopGracePeriod());
+            } catch (ExecutorException e) {
+                LOG.warn("cannot stop the container of task {}: {}", taskId, e.getMessage());
+            }
+        }
+        move(TaskState.SHUTDOWN, "shutdown", "", -1);
+        worker.runningChanged(taskId, Optional.empty());
+        removeContainer();
+        if (leaving) {
+            worker.forget(this);
+        }
+    }
+
+    private void removeContainer() {
+        String id = containerId;
+        if (id.isEmpty()) {
+            return;
+        }
+        try {
+            worker.executor().remove(id);
+        } catch (ExecutorException e) {
+            LOG.warn("cannot remove the container of task {}: {}", taskId, e.getMessage());
+        }
+    }
+
+    /** Reports {@code next} if the task may move there (never backwards, never twice). */
+    private void move(TaskState next, String message, String error, int exitCode) {
+        if (next == state || !state.canMoveTo(next)) {
+            return;
+        }
+        publish(next, message, error, exitCode, worker.clock().instant());
+    }
+
+    private void publish(TaskState next, String message, String error, int exitCode, java.time.Instant at) {
+        state = next;
+        worker.publish(new TaskStatusUpdate(taskId, next, message, error, containerId, exitCode, at));
+    }
+}

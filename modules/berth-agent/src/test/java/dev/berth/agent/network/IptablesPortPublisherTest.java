@@ -1,0 +1,223 @@
+package dev.berth.agent.network;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.berth.agent.RunningTask;
+import dev.berth.api.PortConfig;
+import dev.berth.api.Protocol;
+import dev.berth.api.PublishMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The publisher's sequence of commands, against a fake iptables (the process boundary). */
+class IptablesPortPublisherTest {
+
+    /** A fake iptables keeping the chains and jump rules it was given. */
+    static final class FakeIptables implements CommandRunner {
+        final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        final List<String> restores = Collections.synchronizedList(new ArrayList<>());
+        final Set<String> jumps = Collections.synchronizedSet(new java.util.HashSet<>());
+        volatile String natSave = ":PREROUTING ACCEPT [0:0]\n:DOCKER - [0:0]\n";
+        volatile int restoreExit = 0;
+
+        @Override
+        public Result run(List<String> argv, String stdin) {
+            String line = String.join(" ", argv);
+            calls.add(line);
+            if (argv.get(0).equals("iptables-save")) {
+                return new Result(0, argv.get(2).equals("nat") ? natSave : ":FORWARD DROP [0:0]\n", "");
+            }
+            if (argv.get(0).equals("ip")) {
+                return new Result(0, "1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever\n"
+                        + "5: docker0    inet 172.17.0.1/16 brd 172.17.255.255 scope global docker0\\ x\n", "");
+            }
+            if (argv.get(0).equals("iptables-restore")) {
+                restores.add(stdin);
+                return new Result(restoreExit, "", restoreExit == 0 ? "" : "line 3 failed");
+            }
+            String rule = line.replaceFirst(" -[CIDA] (\\S+)( 1)? ", " $1 ");
+            String op = argv.get(4);
+            switch (op) {
+                case "-C":
+                    return new Result(jumps.contains(rule) ? 0 : 1, "", "");
+                case "-I":
+                    jumps.add(rule);
+                    return new Result(0, "", "");
+                case "-D":
+                    jumps.remove(rule);
+                    return new Result(0, "", "");
+                default:
+                    return new Result(2, "", "unexpected " + line);
+            }
+        }
+    }
+
+    private static final LocalEndpoint WEB1 = new LocalEndpoint("t1", "web", List.of(
+            new PortConfig(8080, 80, Protocol.TCP, PublishMode.INGRESS)), "172.17.0.2");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void appliesOnceInsertsJumpsOnceAndEnablesRouteLocalnet() throws Exception {
+        FakeIptables iptables = new FakeIptables();
+        Path routeLocalnet = Files.writeString(dir.resolve("route_localnet"), "0\n");
+        IptablesPortPublisher publisher = new IptablesPortPublisher(PortRules.Options.DEFAULT, iptables, routeLocalnet,
+                sysfs());
+
+        assertThat(publisher.publish(List.of(WEB1))).isTrue();
+        assertThat(iptables.restores).containsExactly(PortRules.compute(List.of(WEB1)).render());
+        assertThat(iptables.calls).filteredOn(c -> c.contains(" -I "))
+                .containsExactly(
+                        "iptables -w -t nat -I PREROUTING 1 -m comment --comment berth published ports -m addrtype"
+                                + " --dst-type LOCAL -j BERTH-SERVICES",
+                        "iptables -w -t nat -I OUTPUT 1 -m comment --comment berth published ports -m addrtype"
+                                + " --dst-type LOCAL -j BERTH-SERVICES",
+                        "iptables -w -t nat -I POSTROUTING 1 -m comment --comment berth published ports"
+                                + " -j BERTH-POSTROUTING",
+                        "iptables -w -t filter -I FORWARD 1 -m comment --comment berth published ports"
+                                + " -j BERTH-FORWARD",
+                        "iptables -w -t filter -I INPUT 1 -m comment --comment berth localnet guard"
+                                + " -j BERTH-FIREWALL");
+        assertThat(Files.readString(routeLocalnet)).isEqualTo("1");
+        assertThat(publisher.publishedPorts()).isEqualTo(Map.of(new PublishedPort(8080, Protocol.TCP), "web"));
+
+        iptables.calls.clear();
+        assertThat(publisher.publish(List.of(WEB1))).isFalse();
+        assertThat(iptables.calls).isEmpty();
+    }
+
+    @Test
+    void hairpinModeIsTurnedOnForThePortsOfTheTasksBridge() throws Exception {
+        Path sysfs = sysfs();
+        Path veth = Files.createDirectories(sysfs.resolve("docker0/brif/veth1"));
+        Files.writeString(veth.resolve("hairpin_mode"), "0\n");
+        Path other = Files.createDirectories(sysfs.resolve("br-other/brif/veth2"));
+        Files.writeString(other.resolve("hairpin_mode"), "0\n");
+        IptablesPortPublisher publisher = new IptablesPortPublisher(PortRules.Options.DEFAULT, new FakeIptables(),
+                Files.writeString(dir.resolve("route_localnet"), "1"), sysfs);
+
+        publisher.publish(List.of(WEB1));
+
+        assertThat(Files.readString(veth.resolve("hairpin_mode"))).isEqualTo("1");
+        assertThat(Files.readString(other.resolve("hairpin_mode"))).isEqualTo("0\n");
+    }
+
+    @Test
+    void interfacesAreFoundBySubnet() {
+        String ipAddr = """
+                1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever
+                4: eth0    inet 192.0.2.2/24 brd 192.0.2.255 scope global eth0\\       valid_lft forever
+                5: docker0    inet 172.17.0.1/16 brd 172.17.255.255 scope global docker0\\       valid_lft forever
+                20: br-1@if3    inet 172.18.0.1/16 brd 172.18.255.255 scope global br-1\\       valid_lft forever
+                """;
+
+        assertThat(IptablesPortPublisher.interfacesFor(ipAddr, List.of("172.17.3.4", "172.18.0.2", "10.1.1.1")))
+                .containsExactly("docker0", "br-1");
+        assertThat(IptablesPortPublisher.interfacesFor(ipAddr, List.of("not-an-ip"))).isEmpty();
+    }
+
+    private Path sysfs() throws java.io.IOException {
+        return Files.createDirectories(dir.resolve("sys-class-net"));
+    }
+
+    @Test
+    void staleChainsFoundInTheTableAreDeletedAndJumpsNotDuplicated() throws Exception {
+        FakeIptables iptables = new FakeIptables();
+        IptablesPortPublisher publisher = new IptablesPortPublisher(PortRules.Options.DEFAULT, iptables,
+                Files.writeString(dir.resolve("route_localnet"), "1"), sysfs());
+        publisher.publish(List.of(WEB1));
+        iptables.natSave = ":DOCKER - [0:0]\n:BERTH-SERVICES - [0:0]\n:BERTH-SVC-0000000000000000 - [0:0]\n";
+
+        assertThat(publisher.publish(List.of())).isTrue();
+        assertThat(iptables.restores.get(1)).contains("-X BERTH-SVC-0000000000000000\n")
+                .doesNotContain("DOCKER").doesNotContain("-X BERTH-SERVICES");
+        assertThat(iptables.calls).filteredOn(c -> c.contains(" -I ")).hasSize(5);
+        assertThat(publisher.publishedPorts()).isEmpty();
+    }
+
+    @Test
+    void aFailedRestoreIsReportedAndRetriedWithTheSameRules() throws Exception {
+        FakeIptables iptables = new FakeIptables();
+        IptablesPortPublisher publisher = new IptablesPortPublisher(PortRules.Options.DEFAULT, iptables,
+                Files.writeString(dir.resolve("route_localnet"), "1"), sysfs());
+        iptables.restoreExit = 2;
+
+        assertThatThrownBy(() -> publisher.publish(List.of(WEB1)))
+                .hasMessage("iptables-restore failed (exit 2): line 3 failed");
+        iptables.restoreExit = 0;
+        assertThat(publisher.publish(List.of(WEB1))).isTrue();
+    }
+
+    @Test
+    void removeAllDeletesJumpsThenChainsAndRestoresRouteLocalnet() throws Exception {
+        FakeIptables iptables = new FakeIptables();
+        Path routeLocalnet = Files.writeString(dir.resolve("route_localnet"), "0");
+        IptablesPortPublisher publisher = new IptablesPortPublisher(PortRules.Options.DEFAULT, iptables, routeLocalnet,
+                sysfs());
+        publisher.publish(List.of(WEB1));
+        iptables.natSave = ":DOCKER - [0:0]\n:BERTH-SERVICES - [0:0]\n:BERTH-MARK-MASQ - [0:0]\n";
+
+        publisher.removeAll();
+
+        assertThat(iptables.jumps).isEmpty();
+        assertThat(iptables.restores.get(iptables.restores.size() - 1)).isEqualTo("""
+                *nat
+                :BERTH-MARK-MASQ - [0:0]
+                :BERTH-SERVICES - [0:0]
+                -X BERTH-MARK-MASQ
+                -X BERTH-SERVICES
+                COMMIT
+                """);
+        // Left on: something else may rely on it by now (kube-proxy and the engine do the same).
+        assertThat(Files.readString(routeLocalnet)).isEqualTo("1");
+        assertThat(publisher.publishedPorts()).isEmpty();
+    }
+
+    @Test
+    void aFailedAsynchronousApplicationIsRetriedAndTheRulesAreResynced() throws Exception {
+        FakeIptables iptables = new FakeIptables();
+        iptables.restoreExit = 1;
+        try (IptablesPortPublisher publisher = new IptablesPortPublisher(PortRules.Options.DEFAULT, iptables,
+                Files.writeString(dir.resolve("route_localnet"), "1"), sysfs(), Duration.ofMillis(100),
+                Duration.ofMillis(200))) {
+            publisher.submit(List.of(WEB1));
+            await().atMost(Duration.ofSeconds(5)).until(() -> iptables.restores.size() >= 2);
+            assertThat(publisher.publishedPorts()).isEmpty();
+
+            iptables.restoreExit = 0;
+            await().atMost(Duration.ofSeconds(5)).until(() -> !publisher.publishedPorts().isEmpty());
+            // Someone flushes the tables: the periodic resync puts the jumps back.
+            iptables.jumps.clear();
+            await().atMost(Duration.ofSeconds(5)).until(() -> iptables.jumps.size() == 5);
+        }
+    }
+
+    @Test
+    void runningTasksArePublishedAsynchronouslyNewestFirst() throws Exception {
+        FakeIptables iptables = new FakeIptables();
+        try (IptablesPortPublisher publisher = new IptablesPortPublisher(PortRules.Options.DEFAULT, iptables,
+                Files.writeString(dir.resolve("route_localnet"), "1"), sysfs())) {
+            RunningTask web = new RunningTask(PortCheckTest.task("web",
+                    List.of(new PortConfig(8080, 80, Protocol.TCP, PublishMode.INGRESS))), "172.17.0.2");
+            RunningTask noAddress = new RunningTask(PortCheckTest.task("db",
+                    List.of(new PortConfig(5432, 5432, Protocol.TCP, PublishMode.INGRESS))), "");
+
+            publisher.onRunningTasks(Map.of());
+            publisher.onRunningTasks(Map.of(web.task().id(), web, noAddress.task().id(), noAddress));
+
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(publisher.publishedPorts())
+                    .isEqualTo(Map.of(new PublishedPort(8080, Protocol.TCP), "web")));
+        }
+    }
+}
