@@ -14,9 +14,15 @@ require_root() {
 # Installs the Debian packages Berth needs, only those that are missing.
 #   etcd-server      the embedded etcd the manager supervises (and the tests' etcd)
 #   openjdk-17-jdk-headless, maven   to build and run Berth
+#   docker.io        the container engine agents run tasks on
+#   iptables         published ports (kernel DNAT)
+#   busybox-static   the root file system of the example images (no registry needed)
 install_packages() {
   local missing=()
   command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
+  command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+  command -v iptables >/dev/null 2>&1 || missing+=(iptables)
+  [ -x /bin/busybox ] || missing+=(busybox-static)
   command -v javac >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
   command -v mvn >/dev/null 2>&1 || missing+=(maven)
   command -v curl >/dev/null 2>&1 || missing+=(curl)
@@ -36,4 +42,22 @@ install_packages() {
 build() {
   log "building Berth (mvn package)"
   (cd "$BERTH_REPO" && mvn -B -q -DskipTests package) || die "build failed"
+}
+
+# Starts the Docker engine if none answers on /var/run/docker.sock (machines without a service
+# manager, CI). Its log goes to /var/log/berth-dockerd.log.
+ensure_docker() {
+  if docker info >/dev/null 2>&1; then return 0; fi
+  if command -v systemctl >/dev/null 2>&1 && systemctl start docker >/dev/null 2>&1 \
+      && docker info >/dev/null 2>&1; then
+    return 0
+  fi
+  log "starting dockerd"
+  nohup dockerd >/var/log/berth-dockerd.log 2>&1 &
+  for _ in $(seq 1 100); do
+    docker info >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  tail -20 /var/log/berth-dockerd.log >&2
+  die "dockerd did not start (log: /var/log/berth-dockerd.log)"
 }

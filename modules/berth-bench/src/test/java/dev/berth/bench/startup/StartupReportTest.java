@@ -1,0 +1,48 @@
+package dev.berth.bench.startup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.OptionalDouble;
+import org.junit.jupiter.api.Test;
+
+class StartupReportTest {
+
+    @Test
+    void medianOfOddAndEvenCounts() {
+        assertThat(StartupReport.median(new double[] {1, 2, 9})).hasValue(2);
+        assertThat(StartupReport.median(new double[] {1, 2, 4, 9})).hasValue(3);
+        assertThat(StartupReport.median(new double[0])).isEmpty();
+    }
+
+    @Test
+    void ratioNeedsBothMediansAndANonZeroDivisor() {
+        assertThat(StartupReport.ratio(OptionalDouble.of(3), OptionalDouble.of(2))).contains(1.5);
+        assertThat(StartupReport.ratio(OptionalDouble.of(3), OptionalDouble.empty())).isEmpty();
+        assertThat(StartupReport.ratio(OptionalDouble.of(3), OptionalDouble.of(0))).isEmpty();
+    }
+
+    @Test
+    void tableHasMediansPerSystemAndRatios() {
+        StartupReport report = new StartupReport();
+        report.add(new StartupReport.Sample("engine", 10, 1, new Timing(0, 0.5, 2.0)));
+        report.add(new StartupReport.Sample("engine", 10, 2, new Timing(0, 0.7, 4.0)));
+        report.add(new StartupReport.Sample("engine", 10, 3, new Timing(0, 0.6, 3.0)));
+        report.add(new StartupReport.Sample("swarm", 10, 1, new Timing(0.1, 5.0, 6.0)));
+        report.add(new StartupReport.Sample("berth", 10, 1, new Timing(0.2, 0.9, 3.3)));
+
+        assertThat(report.median("engine", 10, Timing::all)).hasValue(3.0);
+        String table = report.render();
+        assertThat(table).containsPattern("10\\s+engine\\s+3\\s+-\\s+0\\.60\\s+-\\s+3\\.00");
+        assertThat(table).containsPattern("10\\s+berth\\s+1\\s+0\\.20\\s+0\\.90\\s+0\\.70\\s+3\\.30");
+        // berth/engine 3.3/3.0, berth/swarm 3.3/6.0, swarm/engine 6.0/3.0; first running in parentheses
+        assertThat(table).containsPattern("10\\s+1\\.10 \\(1\\.50\\)\\s+0\\.55 \\(0\\.18\\)\\s+2\\.00 \\(8\\.33\\)");
+    }
+
+    @Test
+    void missingSystemLeavesItsRatiosEmpty() {
+        StartupReport report = new StartupReport();
+        report.add(new StartupReport.Sample("engine", 50, 1, new Timing(0, 1, 10)));
+        report.add(new StartupReport.Sample("swarm", 50, 1, new Timing(0.1, 5, 12)));
+        assertThat(report.render()).containsPattern("50\\s+-\\s+-\\s+1\\.20 \\(5\\.00\\)");
+    }
+}
