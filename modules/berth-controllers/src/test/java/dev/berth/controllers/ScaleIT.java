@@ -1,9 +1,9 @@
 package dev.berth.controllers;
 
+import dev.berth.testkit.ForwardingObjectStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.berth.api.ApiObject;
 import dev.berth.api.ByteSize;
 import dev.berth.api.Kind;
 import dev.berth.api.Node;
@@ -18,11 +18,8 @@ import dev.berth.api.Service;
 import dev.berth.api.ServiceMode;
 import dev.berth.api.Task;
 import dev.berth.api.TaskState;
-import dev.berth.store.Listing;
 import dev.berth.store.ObjectStore;
 import dev.berth.store.TxnResult;
-import dev.berth.store.Watch;
-import dev.berth.store.WatchListener;
 import dev.berth.store.WriteOp;
 import dev.berth.testkit.EtcdExtension;
 import dev.berth.testkit.EtcdTestEnv;
@@ -86,66 +83,20 @@ class ScaleIT {
     }
 
     /** Counts the assignments committed through it, so that measuring costs no reads. */
-    private static final class CountingStore implements ObjectStore {
-        private final ObjectStore delegate;
+    private static final class CountingStore extends ForwardingObjectStore {
         private final AtomicLong assigned;
 
         CountingStore(ObjectStore delegate, AtomicLong assigned) {
-            this.delegate = delegate;
+            super(delegate);
             this.assigned = assigned;
         }
 
         @Override
-        public int maxTxnOps() {
-            return delegate.maxTxnOps();
-        }
-
-        @Override
-        public <T extends ApiObject> Optional<T> get(Kind<T> kind, String name) {
-            return delegate.get(kind, name);
-        }
-
-        @Override
-        public <T extends ApiObject> Listing<T> list(Kind<T> kind) {
-            return delegate.list(kind);
-        }
-
-        @Override
-        public <T extends ApiObject> T create(T object) {
-            return delegate.create(object);
-        }
-
-        @Override
-        public <T extends ApiObject> T update(T object) {
-            return delegate.update(object);
-        }
-
-        @Override
-        public void delete(Kind<?> kind, String name, long expectedVersion) {
-            delegate.delete(kind, name, expectedVersion);
-        }
-
-        @Override
         public TxnResult commit(List<WriteOp> ops) {
-            TxnResult result = delegate.commit(ops);
+            TxnResult result = delegate().commit(ops);
             assigned.addAndGet(result.stored().stream()
                     .filter(o -> o instanceof Task t && t.status().state() == TaskState.ASSIGNED).count());
             return result;
-        }
-
-        @Override
-        public <T extends ApiObject> Watch watch(Kind<T> kind, long afterRevision, WatchListener<T> listener) {
-            return delegate.watch(kind, afterRevision, listener);
-        }
-
-        @Override
-        public long currentRevision() {
-            return delegate.currentRevision();
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 }

@@ -1,9 +1,8 @@
 package dev.berth.store;
 
+import dev.berth.testkit.ForwardingObjectStore;
 import dev.berth.api.ApiObject;
 import dev.berth.api.Kind;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -12,15 +11,14 @@ import java.util.concurrent.TimeUnit;
  * test can make changes (and compact them away) while an informer is not watching. Everything
  * else goes straight to the wrapped store.
  */
-final class GatedStore implements ObjectStore {
+final class GatedStore extends ForwardingObjectStore {
 
-    private final ObjectStore delegate;
     private final CountDownLatch gate = new CountDownLatch(1);
     private volatile boolean firstWatchTaken;
     private volatile boolean failFirstWatch;
 
     GatedStore(ObjectStore delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /** Makes the first watch end with an error when released, instead of starting. */
@@ -36,7 +34,7 @@ final class GatedStore implements ObjectStore {
     @Override
     public <T extends ApiObject> Watch watch(Kind<T> kind, long afterRevision, WatchListener<T> listener) {
         if (firstWatchTaken) {
-            return delegate.watch(kind, afterRevision, listener);
+            return delegate().watch(kind, afterRevision, listener);
         }
         firstWatchTaken = true;
         Watch[] real = new Watch[1];
@@ -52,7 +50,7 @@ final class GatedStore implements ObjectStore {
                 listener.onError(new StoreException.Unavailable("injected watch failure", null));
             } else {
                 synchronized (real) {
-                    real[0] = delegate.watch(kind, afterRevision, listener);
+                    real[0] = delegate().watch(kind, afterRevision, listener);
                 }
             }
         }, "gated-watch");
@@ -66,50 +64,5 @@ final class GatedStore implements ObjectStore {
                 }
             }
         };
-    }
-
-    @Override
-    public int maxTxnOps() {
-        return delegate.maxTxnOps();
-    }
-
-    @Override
-    public <T extends ApiObject> Optional<T> get(Kind<T> kind, String name) {
-        return delegate.get(kind, name);
-    }
-
-    @Override
-    public <T extends ApiObject> Listing<T> list(Kind<T> kind) {
-        return delegate.list(kind);
-    }
-
-    @Override
-    public <T extends ApiObject> T create(T object) {
-        return delegate.create(object);
-    }
-
-    @Override
-    public <T extends ApiObject> T update(T object) {
-        return delegate.update(object);
-    }
-
-    @Override
-    public void delete(Kind<?> kind, String name, long expectedVersion) {
-        delegate.delete(kind, name, expectedVersion);
-    }
-
-    @Override
-    public TxnResult commit(List<WriteOp> ops) {
-        return delegate.commit(ops);
-    }
-
-    @Override
-    public long currentRevision() {
-        return delegate.currentRevision();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
     }
 }

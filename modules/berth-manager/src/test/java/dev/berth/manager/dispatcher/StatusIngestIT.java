@@ -1,20 +1,17 @@
 package dev.berth.manager.dispatcher;
 
+import dev.berth.testkit.ForwardingObjectStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.berth.api.ApiObject;
 import dev.berth.api.Kind;
 import dev.berth.api.ObjectMeta;
 import dev.berth.api.Task;
 import dev.berth.api.TaskState;
 import dev.berth.api.TaskStatus;
 import dev.berth.api.session.SessionMessage.TaskStatusUpdate;
-import dev.berth.store.Listing;
 import dev.berth.store.ObjectStore;
 import dev.berth.store.TxnResult;
-import dev.berth.store.Watch;
-import dev.berth.store.WatchListener;
 import dev.berth.store.WriteOp;
 import dev.berth.store.informer.StoreInformer;
 import dev.berth.testkit.EtcdExtension;
@@ -24,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -91,59 +87,18 @@ class StatusIngestIT {
     }
 
     /** The real store, counting transactions. */
-    private static final class CountingStore implements ObjectStore {
+    private static final class CountingStore extends ForwardingObjectStore {
 
         final AtomicInteger commits = new AtomicInteger();
-        private final ObjectStore delegate;
 
         CountingStore(ObjectStore delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public int maxTxnOps() {
-            return delegate.maxTxnOps();
-        }
-
-        @Override
-        public <T extends ApiObject> Optional<T> get(Kind<T> kind, String name) {
-            return delegate.get(kind, name);
-        }
-
-        @Override
-        public <T extends ApiObject> Listing<T> list(Kind<T> kind) {
-            return delegate.list(kind);
-        }
-
-        @Override
-        public <T extends ApiObject> T create(T object) {
-            return delegate.create(object);
-        }
-
-        @Override
-        public <T extends ApiObject> T update(T object) {
-            return delegate.update(object);
-        }
-
-        @Override
-        public void delete(Kind<?> kind, String name, long expectedVersion) {
-            delegate.delete(kind, name, expectedVersion);
+            super(delegate);
         }
 
         @Override
         public TxnResult commit(List<WriteOp> ops) {
             commits.incrementAndGet();
-            return delegate.commit(ops);
-        }
-
-        @Override
-        public <T extends ApiObject> Watch watch(Kind<T> kind, long afterRevision, WatchListener<T> listener) {
-            return delegate.watch(kind, afterRevision, listener);
-        }
-
-        @Override
-        public long currentRevision() {
-            return delegate.currentRevision();
+            return delegate().commit(ops);
         }
 
         @Override
