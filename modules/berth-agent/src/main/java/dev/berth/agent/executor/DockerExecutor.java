@@ -135,9 +135,24 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
 
     @Override
     public String prepare(Task task) throws ExecutorException {
-        TaskTemplate template = task.spec().template();
-        ensureImage(template.image());
+        String image = task.spec().template().image();
         String name = ContainerLabels.containerName(task);
+        try {
+            return createReplacingLeftover(task, name);
+        } catch (NotFoundException e) {
+            // The engine answers a create with 404 only when the image is missing. Creating first
+            // and pulling only then, as `docker run` does, saves an image inspect on every task.
+            ensureImage(image);
+            try {
+                return createReplacingLeftover(task, name);
+            } catch (NotFoundException again) {
+                throw new ExecutorException.ImageNotFound(image, again);
+            }
+        }
+    }
+
+    private String createReplacingLeftover(Task task, String name) throws ExecutorException {
+        String image = task.spec().template().image();
         try {
             return create(task, name);
         } catch (ConflictException e) {
@@ -147,11 +162,15 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
             removeQuietly(name);
             try {
                 return create(task, name);
+            } catch (NotFoundException missing) {
+                throw missing;
             } catch (RuntimeException again) {
-                throw failure("cannot create container " + name, again, template.image());
+                throw failure("cannot create container " + name, again, image);
             }
+        } catch (NotFoundException e) {
+            throw e;
         } catch (RuntimeException e) {
-            throw failure("cannot create container " + name, e, template.image());
+            throw failure("cannot create container " + name, e, image);
         }
     }
 

@@ -186,13 +186,15 @@ final class TaskRunner {
             return;
         }
         started = true;
+        // Reported before the inspect below: the task runs from here on, and the manager (and
+        // whoever waits on `service ps`) should hear it without another engine round trip.
+        move(TaskState.RUNNING, "started", "", -1);
         String ip = "";
         try {
             ip = worker.executor().inspect(containerId).map(ContainerInfo::ipAddress).orElse("");
         } catch (ExecutorException e) {
             LOG.warn("cannot inspect container of task {}: {}", taskId, e.getMessage());
         }
-        move(TaskState.RUNNING, "started", "", -1);
         worker.runningChanged(taskId, Optional.of(new RunningTask(task, ip, containerId)));
     }
 
