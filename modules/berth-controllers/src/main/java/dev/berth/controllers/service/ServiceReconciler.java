@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -140,18 +141,9 @@ public final class ServiceReconciler {
             Instant now, Supplier<String> ids, List<ServiceAction> actions, Set<String> shutDown, Wake wake) {
         int replicas = svc.spec().replicas();
         TreeMap<Integer, List<Task>> bySlot = new TreeMap<>();
-        // non-live tasks per slot: the restart policy's memory
-        Map<Integer, List<Task>> history = new HashMap<>();
-        List<Task> stopped = new ArrayList<>();
-        for (Task task : owned) {
-            if (RestartDecider.stoppedOnItsOwn(task)) {
-                stopped.add(task);
-                continue;
-            }
-            if (!task.isLive()) {
-                history.computeIfAbsent(task.spec().slot(), s -> new ArrayList<>()).add(task);
-                continue;
-            }
+        Sorted<Integer> byPlace = Sorted.of(owned, t -> t.spec().slot());
+        Map<Integer, List<Task>> history = byPlace.history();
+        for (Task task : byPlace.live()) {
             int slot = task.spec().slot();
             if (slot <= 0) {
                 shutdown(actions, shutDown, task, now, "not in a replicated slot");
@@ -170,9 +162,7 @@ public final class ServiceReconciler {
             }
             bySlot.computeIfAbsent(slot, s -> new ArrayList<>()).add(task);
         }
-        // oldest first, so that each decision sees the ones before it as earlier attempts
-        stopped.sort(RestartDecider.NEWEST_FIRST.reversed());
-        for (Task task : stopped) {
+        for (Task task : byPlace.stopped()) {
             int slot = task.spec().slot();
             List<Task> slotHistory = history.computeIfAbsent(slot, s -> new ArrayList<>());
             // a slot out of range or still held by another task gets no replacement
@@ -192,6 +182,36 @@ public final class ServiceReconciler {
             } else if (state instanceof RestartDecider.SlotState.WaitUntil w) {
                 wake.atLatest(w.at());
             }
+        }
+    }
+
+    /**
+     * A service's tasks sorted three ways, by the key of their place (slot, or node for global
+     * services).
+     *
+     * @param stopped tasks that stopped on their own and await the restart policy's decision,
+     *     oldest first, so that each decision sees the ones before it as earlier attempts
+     * @param history tasks no longer live, per place: the restart policy's memory (mutable: the
+     *     decisions taken now are added to it)
+     * @param live tasks that occupy or may occupy their place
+     */
+    private record Sorted<K>(List<Task> stopped, Map<K, List<Task>> history, List<Task> live) {
+
+        static <K> Sorted<K> of(List<Task> owned, Function<Task, K> place) {
+            List<Task> stopped = new ArrayList<>();
+            Map<K, List<Task>> history = new HashMap<>();
+            List<Task> live = new ArrayList<>();
+            for (Task task : owned) {
+                if (RestartDecider.stoppedOnItsOwn(task)) {
+                    stopped.add(task);
+                } else if (!task.isLive()) {
+                    history.computeIfAbsent(place.apply(task), k -> new ArrayList<>()).add(task);
+                } else {
+                    live.add(task);
+                }
+            }
+            stopped.sort(RestartDecider.NEWEST_FIRST.reversed());
+            return new Sorted<>(stopped, history, live);
         }
     }
 
@@ -217,17 +237,9 @@ public final class ServiceReconciler {
             Supplier<String> ids, List<ServiceAction> actions, Set<String> shutDown, Wake wake) {
         Optional<List<Constraint>> constraints = constraints(svc);
         Map<String, List<Task>> byNode = new HashMap<>();
-        Map<String, List<Task>> history = new HashMap<>();
-        List<Task> stopped = new ArrayList<>();
-        for (Task task : owned) {
-            if (RestartDecider.stoppedOnItsOwn(task)) {
-                stopped.add(task);
-                continue;
-            }
-            if (!task.isLive()) {
-                history.computeIfAbsent(task.spec().nodeId(), n -> new ArrayList<>()).add(task);
-                continue;
-            }
+        Sorted<String> byPlace = Sorted.of(owned, t -> t.spec().nodeId());
+        Map<String, List<Task>> history = byPlace.history();
+        for (Task task : byPlace.live()) {
             String nodeId = task.spec().nodeId();
             if (nodeId.isEmpty()) {
                 shutdown(actions, shutDown, task, now, "global task without a node");
@@ -244,8 +256,7 @@ public final class ServiceReconciler {
             }
             byNode.computeIfAbsent(nodeId, n -> new ArrayList<>()).add(task);
         }
-        stopped.sort(RestartDecider.NEWEST_FIRST.reversed());
-        for (Task task : stopped) {
+        for (Task task : byPlace.stopped()) {
             String nodeId = task.spec().nodeId();
             List<Task> nodeHistory = history.computeIfAbsent(nodeId, n -> new ArrayList<>());
             // the decision is kept even for a node that cannot take a task now: it applies when
