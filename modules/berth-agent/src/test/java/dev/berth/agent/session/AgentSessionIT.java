@@ -1,5 +1,6 @@
 package dev.berth.agent.session;
 
+import static dev.berth.testkit.EtcdExtension.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,9 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetSocket;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -143,12 +142,6 @@ class AgentSessionIT {
 
     private static TaskStatusUpdate update(String task, TaskState state, String message) {
         return new TaskStatusUpdate(task, state, message, "", "", -1, Instant.now());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     /** A scripted manager: welcomes every Hello as node n-42 and records what it hears. */

@@ -1,5 +1,6 @@
 package dev.berth.manager.dispatcher;
 
+import static dev.berth.testkit.EtcdExtension.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -27,7 +28,6 @@ import io.etcd.jetcd.ByteSequence;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -326,12 +326,6 @@ class SessionIT {
 
     private static TaskStatusUpdate update(String taskId, TaskState state, String message, String containerId) {
         return new TaskStatusUpdate(taskId, state, message, "", containerId, -1, Instant.now());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     /** An assignment handler that records every message and keeps the node's current set. */
