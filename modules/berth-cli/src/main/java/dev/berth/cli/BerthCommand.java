@@ -5,7 +5,9 @@ import dev.berth.cli.client.ApiClient;
 import dev.berth.cli.client.ApiException;
 import java.io.PrintWriter;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -71,6 +73,30 @@ public abstract class BerthCommand implements Callable<Integer> {
             client = new ApiClient(berth().server());
         }
         return client;
+    }
+
+    /**
+     * Applies {@code action} to every item, as kubectl does with several names: an error the
+     * manager answers for one item is printed and the others still run; the exit code is 1 if
+     * any failed. An unreachable manager stops at once.
+     *
+     * @return the exit code
+     */
+    protected <T> int forEach(List<T> items, Consumer<T> action) {
+        int code = 0;
+        for (T item : items) {
+            try {
+                action.accept(item);
+            } catch (ApiException e) {
+                if (e.status() == ApiException.UNREACHABLE) {
+                    throw e;
+                }
+                out().flush();
+                err().println("Error: " + e.getMessage());
+                code = 1;
+            }
+        }
+        return code;
     }
 
     /** A usage error (exit code 2) about this command's input. */

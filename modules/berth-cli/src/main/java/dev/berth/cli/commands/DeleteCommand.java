@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.api.Kind;
 import dev.berth.cli.BerthCommand;
 import dev.berth.cli.CliException;
-import dev.berth.cli.client.ApiException;
 import dev.berth.cli.flags.Converters;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,21 +59,9 @@ public final class DeleteCommand extends BerthCommand {
                 targets.add(new Target(kind, name));
             }
         }
-        int code = 0;
-        for (Target t : targets) {
-            try {
-                client().delete(t.kind(), t.name());
-                out().println(t.kind().singular() + "/" + t.name() + " deleted");
-            } catch (ApiException e) {
-                if (e.status() == ApiException.UNREACHABLE) {
-                    throw e;
-                }
-                // Go on with the others, as kubectl does, and fail at the end.
-                out().flush();
-                err().println("Error: " + e.getMessage());
-                code = 1;
-            }
-        }
-        return code;
+        return forEach(targets, t -> {
+            client().delete(t.kind(), t.name());
+            out().println(t.kind().singular() + "/" + t.name() + " deleted");
+        });
     }
 }

@@ -2,7 +2,6 @@ package dev.berth.cli.commands;
 
 import dev.berth.api.Kind;
 import dev.berth.cli.BerthCommand;
-import dev.berth.cli.client.ApiException;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -16,20 +15,9 @@ public final class ServiceRmCommand extends BerthCommand {
 
     @Override
     protected int run() {
-        int code = 0;
-        for (String name : names) {
-            try {
-                client().delete(Kind.SERVICE, name);
-                out().println(name);
-            } catch (ApiException e) {
-                if (e.status() == ApiException.UNREACHABLE) {
-                    throw e;
-                }
-                out().flush();
-                err().println("Error: " + e.getMessage());
-                code = 1;
-            }
-        }
-        return code;
+        return forEach(names, name -> {
+            client().delete(Kind.SERVICE, name);
+            out().println(name);
+        });
     }
 }

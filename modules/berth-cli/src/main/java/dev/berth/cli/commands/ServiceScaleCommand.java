@@ -36,21 +36,10 @@ public final class ServiceScaleCommand extends BerthCommand {
                 throw usage(e.getMessage());
             }
         }
-        int code = 0;
-        for (ScaleArg a : parsed) {
-            try {
-                scale(a);
-                out().println(a.service() + " scaled to " + a.replicas());
-            } catch (ApiException e) {
-                if (e.status() == ApiException.UNREACHABLE) {
-                    throw e;
-                }
-                out().flush();
-                err().println("Error: " + e.getMessage());
-                code = 1;
-            }
-        }
-        return code;
+        return forEach(parsed, a -> {
+            scale(a);
+            out().println(a.service() + " scaled to " + a.replicas());
+        });
     }
 
     private void scale(ScaleArg a) {
