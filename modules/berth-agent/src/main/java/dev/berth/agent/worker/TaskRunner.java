@@ -4,6 +4,7 @@ import dev.berth.agent.RunningTask;
 import dev.berth.agent.executor.ContainerEvent;
 import dev.berth.agent.executor.ContainerInfo;
 import dev.berth.agent.executor.ExecutorException;
+import dev.berth.agent.network.LocalEndpoint;
 import dev.berth.api.Task;
 import dev.berth.api.TaskState;
 import dev.berth.api.session.SessionMessage.TaskStatusUpdate;
@@ -167,8 +168,10 @@ final class TaskRunner {
         }
         containerId = id;
         move(TaskState.READY, "prepared", "", -1);
-        // A separate step, so that a shutdown that arrived while preparing goes first.
-        queue.submit(this::start);
+        // Started in the same step, as the engine's own `docker run` does: queued behind every
+        // other task's create, the first replicas would run only once all were created. A
+        // shutdown that arrived while preparing is seen by start()'s check of the flag.
+        start();
     }
 
     private void start() {
@@ -190,10 +193,14 @@ final class TaskRunner {
         // whoever waits on `service ps`) should hear it without another engine round trip.
         move(TaskState.RUNNING, "started", "", -1);
         String ip = "";
-        try {
-            ip = worker.executor().inspect(containerId).map(ContainerInfo::ipAddress).orElse("");
-        } catch (ExecutorException e) {
-            LOG.warn("cannot inspect container of task {}: {}", taskId, e.getMessage());
+        // The address matters only to published ports; an engine call per task costs the
+        // engine's CPU, which is what bounds how fast a node starts many replicas.
+        if (!LocalEndpoint.publishedPorts(task).isEmpty()) {
+            try {
+                ip = worker.executor().inspect(containerId).map(ContainerInfo::ipAddress).orElse("");
+            } catch (ExecutorException e) {
+                LOG.warn("cannot inspect container of task {}: {}", taskId, e.getMessage());
+            }
         }
         worker.runningChanged(taskId, Optional.of(new RunningTask(task, ip, containerId)));
     }

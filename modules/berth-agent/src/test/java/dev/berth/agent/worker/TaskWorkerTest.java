@@ -75,6 +75,15 @@ class TaskWorkerTest {
         assertThat(running.message()).isEqualTo("started");
         assertThat(running.timestamp()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
         assertThat(runningTasks.get()).containsOnlyKeys("t1");
+        // no published port: its address is of no use here, and not asked for (one engine call less)
+        assertThat(runningTasks.get().get("t1").containerIp()).isEmpty();
+    }
+
+    @Test
+    void aTaskPublishingPortsIsInspectedForItsAddress() {
+        assign(Tasks.withPorts(task("t1", 1, "img:1"), List.of(dev.berth.api.PortConfig.parse("8080:80"))));
+
+        assertThat(states("t1")).containsExactlyElementsOf(UP_TO_RUNNING);
         assertThat(runningTasks.get().get("t1").containerIp()).startsWith("10.0.0.");
     }
 

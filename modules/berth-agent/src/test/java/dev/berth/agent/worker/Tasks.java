@@ -31,6 +31,14 @@ final class Tasks {
                 task.spec().nodeId(), task.spec().desiredState(), n));
     }
 
+    static Task withPorts(Task task, List<dev.berth.api.PortConfig> ports) {
+        TaskTemplate t = task.spec().template();
+        TaskTemplate n = new TaskTemplate(t.image(), t.command(), t.args(), t.env(), ports, t.resources(), t.placement(),
+                t.restartPolicy(), t.stopSignal(), t.stopGracePeriod());
+        return task.withSpec(new TaskSpec(task.spec().serviceName(), task.spec().serviceUid(), task.spec().slot(),
+                task.spec().nodeId(), task.spec().desiredState(), n));
+    }
+
     static Task inState(Task task, TaskState state) {
         return task.withStatus(TaskStatus.of(state, state.display(), Instant.EPOCH));
     }

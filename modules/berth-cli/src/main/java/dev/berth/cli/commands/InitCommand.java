@@ -221,7 +221,9 @@ public final class InitCommand extends BerthCommand {
             // its own session: a closed terminal (SIGHUP) or Ctrl-C there does not stop the manager
             cmd.add("/usr/bin/setsid");
         }
-        cmd.addAll(List.of(java, "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
+        cmd.addAll(List.of(java, "-Xshare:auto"));
+        cmd.addAll(daemonJvmOptions(System.getenv("BERTH_DAEMON_JAVA_OPTS")));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "dev.berth.cli.Main", "init", "--state-dir", dir.toString(), "--listen-addr", listenAddr,
                 "--etcd-client-port", String.valueOf(etcdClientPort), "--etcd-peer-port", String.valueOf(etcdPeerPort)));
         if (etcdBinary != null) {
@@ -246,6 +248,20 @@ public final class InitCommand extends BerthCommand {
             cmd.add("--no-publish-ports");
         }
         return cmd;
+    }
+
+    /**
+     * The background manager's JVM options: {@code options} (BERTH_DAEMON_JAVA_OPTS, split on
+     * blanks) when set, else C1 only. The control plane waits on etcd and the engine; what it
+     * computes is small, and on a small node C2's compile threads took more CPU than everything
+     * else Berth did while it started 100 replicas (2026-11-28: 10 CPU-s cold with C2, 5 with C1),
+     * CPU the engine needed: see docs/benchmarks.md.
+     */
+    static List<String> daemonJvmOptions(String options) {
+        if (options != null && !options.isBlank()) {
+            return List.of(options.strip().split("\\s+"));
+        }
+        return List.of("-XX:TieredStopAtLevel=1");
     }
 
     private int runDetached(Path dir, Listen listen) {
