@@ -73,6 +73,8 @@ public final class EtcdStore implements ObjectStore {
     private final Client client;
     private final boolean ownsClient;
     private final KV kv;
+    /** Shared by every reader of this store: several informers watch the same keys. */
+    private final DecodeCache decodeCache = new DecodeCache(8192);
     private final String prefix;
     private final String root;
     private final long timeoutMillis;
@@ -157,7 +159,7 @@ public final class EtcdStore implements ObjectStore {
             return Optional.empty();
         }
         KeyValue kvp = response.getKvs().get(0);
-        return Optional.of(decode(kind, kvp.getValue(), kvp.getModRevision()));
+        return Optional.of(decoded(kind, kvp, kvp.getValue(), kvp.getModRevision()));
     }
 
     @Override
@@ -178,7 +180,7 @@ public final class EtcdStore implements ObjectStore {
                 revision = page.getHeader().getRevision();
             }
             for (KeyValue kvp : page.getKvs()) {
-                items.add(decode(kind, kvp.getValue(), kvp.getModRevision()));
+                items.add(decoded(kind, kvp, kvp.getValue(), kvp.getModRevision()));
             }
             if (!page.isMore() || page.getKvs().isEmpty()) {
                 break;
@@ -333,6 +335,14 @@ public final class EtcdStore implements ObjectStore {
         return ByteSequence.from(Codec.toJsonBytes(unversioned));
     }
 
+    /**
+     * {@link #decode}, once per key and revision for all of this store's readers (a delete's last
+     * value is cached under the delete's revision, which no put shares).
+     */
+    private <T extends ApiObject> T decoded(Kind<T> kind, KeyValue kvp, ByteSequence value, long revision) {
+        return decodeCache.get(kvp.getKey().toString(StandardCharsets.UTF_8), revision, kind.type(), () -> decode(kind, value, revision));
+    }
+
     static <T extends ApiObject> T decode(Kind<T> kind, ByteSequence value, long modRevision) {
         T object = Codec.fromJsonBytes(value.getBytes(), kind);
         return withVersion(kind, object, modRevision);
@@ -465,7 +475,7 @@ public final class EtcdStore implements ObjectStore {
                     if (e.getEventType() == io.etcd.jetcd.watch.WatchEvent.EventType.PUT) {
                         WatchEvent.Type type = kvp.getCreateRevision() == kvp.getModRevision()
                                 ? WatchEvent.Type.ADDED : WatchEvent.Type.MODIFIED;
-                        events.add(new WatchEvent<>(type, decode(kind, kvp.getValue(), revision), revision));
+                        events.add(new WatchEvent<>(type, decoded(kind, kvp, kvp.getValue(), revision), revision));
                     } else if (e.getEventType() == io.etcd.jetcd.watch.WatchEvent.EventType.DELETE) {
                         KeyValue prev = e.getPrevKV();
                         if (prev == null || prev.getValue().isEmpty()) {
@@ -473,7 +483,7 @@ public final class EtcdStore implements ObjectStore {
                                     kvp.getKey(), revision);
                             continue;
                         }
-                        events.add(new WatchEvent<>(WatchEvent.Type.DELETED, decode(kind, prev.getValue(), revision),
+                        events.add(new WatchEvent<>(WatchEvent.Type.DELETED, decoded(kind, kvp, prev.getValue(), revision),
                                 revision));
                     }
                 } catch (RuntimeException decodeError) {
