@@ -57,6 +57,20 @@ class CodecTest {
     }
 
     @Test
+    void emptyValuesInMapsSurviveARoundTrip() {
+        Service s = (Service) Codec.decodeAll("""
+                apiVersion: berth.dev/v1
+                kind: Service
+                metadata: { name: web, labels: { ssd: "" } }
+                spec: { image: busybox, env: { FOO: "" } }
+                """).get(0);
+        Service back = Codec.fromJsonBytes(Codec.toJsonBytes(s), Kind.SERVICE);
+        assertThat(back.metadata().labels()).containsEntry("ssd", "");
+        assertThat(back.spec().env()).containsEntry("FOO", "");
+        assertThat(Codec.decodeAll(Codec.toYaml(s))).containsExactly(s);
+    }
+
+    @Test
     void readsEveryDocumentOfAStreamAndSkipsEmptyOnes() {
         String two = "---\n" + WHOAMI + "---\n---\n" + WHOAMI.replace("whoami", "other");
         List<ApiObject> objects = Codec.decodeAll(two);

@@ -66,7 +66,10 @@ public final class Codec {
                 .disable(MapperFeature.AUTO_DETECT_IS_GETTERS)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                .serializationInclusion(JsonInclude.Include.NON_EMPTY);
+                // empty fields are left out, but not the empty values in a map: `-e FOO=` and a
+                // label without a value are data, and were lost on the way to etcd
+                .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_EMPTY,
+                        JsonInclude.Include.NON_NULL));
     }
 
     /** The JSON mapper (for the store, the HTTP API and watch events). */
