@@ -35,6 +35,7 @@ NETNS_DIR=/var/run/netns
 # Marks the host FORWARD rule as the lab's, so that `down` removes exactly that rule.
 FWD_COMMENT="berth-lab bridge"
 MANAGER_API_PORT=4243
+CLUSTER_PORT=4242
 DOCKER_TIMEOUT=${BERTH_LAB_DOCKER_TIMEOUT:-60}
 # How long `up` waits for every agent to show in the manager's node list.
 NODES_TIMEOUT=${BERTH_LAB_NODES_TIMEOUT:-90}
@@ -263,35 +264,51 @@ init_manager() {
   local out
   # shellcheck disable=SC2046
   if ! out=$(in_ns 1 env $(node_env 1) "$BERTH" init --detach --state-dir "$LAB_STATE/1/berth" \
-      --docker-host "$(docker_host 1)" --advertise-addr "$(manager_addr)" \
-      --listen-addr "0.0.0.0:$MANAGER_API_PORT" 2>&1 9>&-); then
+      --docker-host "$(docker_host 1)" --advertise-addr "$(manager_addr)" --hostname lab-1 \
+      --listen-addr "0.0.0.0:$MANAGER_API_PORT" --cluster-listen-addr "0.0.0.0:$CLUSTER_PORT" 2>&1 9>&-); then
     printf '%s\n' "$out" >&2
     die "berth init failed on node 1 (log: $LAB_STATE/1/berth/manager.log)"
   fi
-  # What init prints (later: the join command with its token) goes to the lab log as well.
   lablog "berth init on node 1: $out"
+  # The worker token, for the joins (what `berth init` printed says the same).
+  # shellcheck disable=SC2046
+  in_ns 1 env $(node_env 1) "$BERTH" join-token worker -q 9>&- >"$LAB_RUN/join-token" \
+    || die "berth join-token failed on node 1"
 }
 
-# Makes node $1 (2..N) a member of the cluster, in the background.
-# FOR NOW an agent pointed at the manager; the lead replaces this with
-#   berth join --token T 10.99.0.11:4242
-# once `berth join` exists (T: from what `berth init` prints, kept in the lab log). This is the
-# only function to change: up, add and revive all call it.
+# Makes node $1 (2..N) a member of the cluster, as a new server joins one: `berth join` with the
+# worker token and the manager's cluster address, its agent in the background.
 join_node() {
-  local i=$1
+  local i=$1 out
   mkdir -p "$LAB_STATE/$i/berth" "$LAB_RUN/$i" "$LAB_LOG"
   # shellcheck disable=SC2046
+  if ! out=$(in_ns "$i" env $(node_env "$i") "$BERTH" join --detach --token "$(cat "$LAB_RUN/join-token")" \
+      --state-dir "$LAB_STATE/$i/berth" --docker-host "$(docker_host "$i")" \
+      --advertise-addr "$(node_addr "$i")" --hostname "lab-$i" "$(manager_addr):$CLUSTER_PORT" 2>&1 9>&-); then
+    printf '%s\n' "$out" >&2
+    die "berth join failed on node $i (log: $LAB_STATE/$i/berth/agent.log)"
+  fi
+  lablog "berth join on node $i: $out"
+  cp "$LAB_STATE/$i/berth/agent.pid" "$LAB_RUN/$i/agent.pid"
+}
+
+# Starts node $1's agent again after a crash: the node id, certificate and manager addresses are
+# in its state dir (what `berth join` wrote), so it comes back as the same node.
+restart_agent() {
+  local i=$1
+  # shellcheck disable=SC2046
   setsid nohup nsenter --net="$NETNS_DIR/$(ns_name "$i")" env $(node_env "$i") "$BERTH" agent \
-    --manager "$(manager_addr):$MANAGER_API_PORT" --state-dir "$LAB_STATE/$i/berth" \
-    --docker-host "$(docker_host "$i")" --advertise-addr "$(node_addr "$i")" --hostname "lab-$i" \
+    --state-dir "$LAB_STATE/$i/berth" --docker-host "$(docker_host "$i")" \
+    --advertise-addr "$(node_addr "$i")" --hostname "lab-$i" \
     >>"$LAB_LOG/$i-agent.log" 2>&1 </dev/null 9>&- &
   # No fork in between (setsid does not fork outside a process group leader, nsenter/env/bin/berth
   # exec), so $! is the agent's JVM.
   echo $! >"$LAB_RUN/$i/agent.pid"
 }
 
+# Berth on node $1 after a revive: the manager restarts on its state, an agent rejoins as itself.
 start_berth() {
-  if [ "$1" = 1 ]; then init_manager; else join_node "$1"; fi
+  if [ "$1" = 1 ]; then init_manager; else restart_agent "$1"; fi
 }
 
 # The pid of node $1's Berth (manager or agent), if it runs.

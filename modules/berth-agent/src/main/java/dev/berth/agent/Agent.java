@@ -84,10 +84,14 @@ public final class Agent implements AutoCloseable {
         }
         worker = new TaskWorker(executor, this::publish, listener, Clock.systemUTC(), config.workerThreads())
                 .withAdmission(admission).start();
-        session = new AgentSession(vertx, AgentSessionConfig.of(config.managers(), config.stateDir(), this::hello),
-                worker);
+        AgentSessionConfig sessionConfig = AgentSessionConfig.of(config.managers(), config.stateDir(), this::hello);
+        if (config.tls().isPresent()) {
+            sessionConfig = sessionConfig.withTls(config.tls().get());
+        }
+        session = new AgentSession(vertx, sessionConfig, worker);
         session.start();
-        LOG.info("agent started: managers {}, role {}", config.managers(), config.role());
+        LOG.info("agent started: managers {}{}, role {}", config.managers(),
+                config.tls().isPresent() ? " (mutual TLS)" : "", config.role());
         return this;
     }
 

@@ -1,6 +1,7 @@
 package dev.berth.agent;
 
 import dev.berth.agent.executor.DockerExecutor;
+import dev.berth.agent.session.SessionTls;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -23,10 +24,13 @@ import java.util.Optional;
  *     to use the id the managers gave before, or get a new one
  * @param publishPorts whether the agent publishes its tasks' ports with iptables
  * @param workerThreads how many engine calls may run at once
+ * @param tls the node certificate, its key and the cluster CA (what {@code berth join} wrote): the
+ *     session then goes to the managers' cluster ports over mutual TLS; empty for the local
+ *     API's plain session route (a manager's own agent)
  */
 public record AgentConfig(List<String> managers, Path stateDir, String dockerHost, String hostname,
         String advertiseAddress, String role, Map<String, String> labels, Optional<String> nodeId,
-        boolean publishPorts, int workerThreads) {
+        boolean publishPorts, int workerThreads, Optional<SessionTls> tls) {
 
     /** Parallel engine calls by default: enough to start many replicas at once, few enough for a small node. */
     public static final int DEFAULT_WORKER_THREADS = 8;
@@ -43,52 +47,60 @@ public record AgentConfig(List<String> managers, Path stateDir, String dockerHos
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         nodeId = nodeId == null ? Optional.empty() : nodeId.filter(s -> !s.isBlank());
         workerThreads = workerThreads <= 0 ? DEFAULT_WORKER_THREADS : workerThreads;
+        tls = tls == null ? Optional.empty() : tls;
     }
 
     /** A worker agent with defaults: the usual Docker socket, the OS's host name, ports published. */
     public static AgentConfig of(List<String> managers, Path stateDir) {
-        return new AgentConfig(managers, stateDir, null, null, null, null, null, Optional.empty(), true, 0);
+        return new AgentConfig(managers, stateDir, null, null, null, null, null, Optional.empty(), true, 0,
+                Optional.empty());
     }
 
     public AgentConfig withDockerHost(String host) {
         return new AgentConfig(managers, stateDir, host, hostname, advertiseAddress, role, labels, nodeId,
-                publishPorts, workerThreads);
+                publishPorts, workerThreads, tls);
     }
 
     public AgentConfig withHostname(String name) {
         return new AgentConfig(managers, stateDir, dockerHost, name, advertiseAddress, role, labels, nodeId,
-                publishPorts, workerThreads);
+                publishPorts, workerThreads, tls);
     }
 
     public AgentConfig withAdvertiseAddress(String address) {
         return new AgentConfig(managers, stateDir, dockerHost, hostname, address, role, labels, nodeId,
-                publishPorts, workerThreads);
+                publishPorts, workerThreads, tls);
     }
 
     public AgentConfig withRole(String newRole) {
         return new AgentConfig(managers, stateDir, dockerHost, hostname, advertiseAddress, newRole, labels, nodeId,
-                publishPorts, workerThreads);
+                publishPorts, workerThreads, tls);
     }
 
     public AgentConfig withLabels(Map<String, String> newLabels) {
         return new AgentConfig(managers, stateDir, dockerHost, hostname, advertiseAddress, role, newLabels, nodeId,
-                publishPorts, workerThreads);
+                publishPorts, workerThreads, tls);
     }
 
     /** Registers as node {@code id} (a manager's own agent passes the manager's node id). */
     public AgentConfig withNodeId(String id) {
         return new AgentConfig(managers, stateDir, dockerHost, hostname, advertiseAddress, role, labels,
-                Optional.of(id), publishPorts, workerThreads);
+                Optional.of(id), publishPorts, workerThreads, tls);
     }
 
     public AgentConfig withPublishPorts(boolean publish) {
         return new AgentConfig(managers, stateDir, dockerHost, hostname, advertiseAddress, role, labels, nodeId,
-                publish, workerThreads);
+                publish, workerThreads, tls);
     }
 
     public AgentConfig withWorkerThreads(int threads) {
         return new AgentConfig(managers, stateDir, dockerHost, hostname, advertiseAddress, role, labels, nodeId,
-                publishPorts, threads);
+                publishPorts, threads, tls);
+    }
+
+    /** Sessions over mutual TLS with this node certificate (to the managers' cluster ports). */
+    public AgentConfig withTls(SessionTls material) {
+        return new AgentConfig(managers, stateDir, dockerHost, hostname, advertiseAddress, role, labels, nodeId,
+                publishPorts, workerThreads, Optional.of(material));
     }
 
     private static String localHostname() {

@@ -72,9 +72,36 @@ class ValidationTest {
     void labelKeysAreChecked() {
         Service s = Service.of(ObjectMeta.named("s").withLabels(java.util.Map.of("bad key", "v")),
                 ServiceSpec.ofImage("x"));
-        assertThat(Validation.validate(s)).extracting(FieldError::field).containsExactly("metadata.labels");
+        assertThat(Validation.validate(s)).extracting(FieldError::field)
+                .containsExactly("metadata.labels[\"bad key\"]");
         assertThat(Validation.isLabelKey("berth.dev/role")).isTrue();
         assertThat(Validation.isLabelKey("zone")).isTrue();
         assertThat(Validation.isLabelKey("-zone")).isFalse();
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+        "zone                  | true",
+        "z                     | true",
+        "Zone.Rack_2           | true",
+        "com.Example/Disk-Type | true",
+        "a/b/c                 | true",
+        "'bad key'             | false",
+        "-zone                 | false",
+        "zone.                 | false",
+        "_x                    | false",
+        "a=b                   | false",
+        "'a:b'                 | false",
+    })
+    void labelKeyRule(String key, boolean valid) {
+        assertThat(Validation.isLabelKey(key)).isEqualTo(valid);
+        assertThat(Validation.labelKeyProblem(key).isEmpty()).isEqualTo(valid);
+    }
+
+    @org.junit.jupiter.api.Test
+    void labelKeyLengthAndEmptiness() {
+        assertThat(Validation.isLabelKey("k".repeat(253))).isTrue();
+        assertThat(Validation.labelKeyProblem("k".repeat(254))).hasValueSatisfying(m -> assertThat(m).contains("253"));
+        assertThat(Validation.labelKeyProblem("")).hasValueSatisfying(m -> assertThat(m).contains("empty"));
     }
 }

@@ -90,7 +90,8 @@ public final class SchedulerScaleBenchmark {
         ManagerConfig config = ManagerConfig.defaults()
                 .withStateDir(stateDir)
                 .withEtcdPorts(clientPort, peerPort)
-                .withListen("127.0.0.1", 0);
+                .withListen("127.0.0.1", 0)
+                .withClusterListen("127.0.0.1", 0);
         try (Manager manager = new Manager(config).start();
                 EtcdStore store = EtcdStore.connect(List.of("http://127.0.0.1:" + clientPort), "")) {
             String api = "http://127.0.0.1:" + manager.apiPort() + "/api/v1";

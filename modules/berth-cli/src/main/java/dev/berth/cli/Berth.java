@@ -7,6 +7,9 @@ import dev.berth.cli.commands.DescribeCommand;
 import dev.berth.cli.commands.GetCommand;
 import dev.berth.cli.commands.AgentCommand;
 import dev.berth.cli.commands.InitCommand;
+import dev.berth.cli.commands.JoinCommand;
+import dev.berth.cli.commands.JoinTokenCommand;
+import dev.berth.cli.commands.LeaveCommand;
 import dev.berth.cli.commands.NodeCommand;
 import dev.berth.cli.commands.ServiceCommand;
 import dev.berth.cli.commands.StatusCommand;
@@ -30,6 +33,8 @@ import picocli.CommandLine.Spec;
         description = "Berth: a container orchestrator with Swarm's simplicity and declarative objects.",
         subcommands = {
             InitCommand.class,
+            JoinCommand.class,
+            JoinTokenCommand.class,
             AgentCommand.class,
             StatusCommand.class,
             StopCommand.class,
@@ -39,6 +44,7 @@ import picocli.CommandLine.Spec;
             DeleteCommand.class,
             ServiceCommand.class,
             NodeCommand.class,
+            LeaveCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class
         },

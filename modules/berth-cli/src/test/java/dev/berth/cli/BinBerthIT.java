@@ -73,13 +73,19 @@ class BinBerthIT {
     @Test
     void initDetachStatusNodeLsStop() throws Exception {
         int api = EtcdExtension.freePort();
+        int cluster = EtcdExtension.freePort();
         Path state = home.resolve("state");
+        Path worker = home.resolve("worker");
         try {
             Result init = berth("init", "--detach", "--state-dir", state.toString(), "--listen-addr",
                     "127.0.0.1:" + api, "--etcd-client-port", String.valueOf(EtcdExtension.freePort()),
-                    "--etcd-peer-port", String.valueOf(EtcdExtension.freePort()));
+                    "--etcd-peer-port", String.valueOf(EtcdExtension.freePort()),
+                    "--cluster-listen-addr", "127.0.0.1:" + cluster, "--hostname", "bin-manager");
             assertThat(init.code()).as(init.out() + init.err()).isZero();
             assertThat(init.out()).containsPattern("Cluster initialized: node \\S+ is now a manager\\.");
+            assertThat(init.out()).contains("To add a worker to this cluster, run on it:")
+                    .containsPattern("    berth join --token BTHTKN-1-[0-9a-f]{64}-[0-9a-z]{25} 127\\.0\\.0\\.1:"
+                            + cluster + "\n");
             assertThat(Files.readString(home.resolve(".berth/config"))).contains("server: http://127.0.0.1:" + api);
             assertThat(state.resolve("manager.pid")).exists();
             assertThat(state.resolve("manager.log")).exists();
@@ -90,6 +96,17 @@ class BinBerthIT {
 
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     assertThat(berth("node", "ls").out()).contains(" *").contains("Leader"));
+
+            // a second server (here: another state directory) joins over the cluster port, mutual TLS
+            String token = berth("join-token", "-q", "worker").out().strip();
+            Result join = berth("join", "--token", token, "--state-dir", worker.toString(), "--hostname",
+                    "bin-worker", "--advertise-addr", "127.0.0.1", "--docker-host", "unix:///nonexistent.sock",
+                    "--no-publish-ports", "--detach", "127.0.0.1:" + cluster);
+            assertThat(join.code()).as(join.out() + join.err()).isZero();
+            assertThat(join.out()).contains("This node joined a cluster as a worker");
+            assertThat(worker.resolve("tls/node.key")).exists();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(berth("node", "ls").out()).contains("bin-worker").contains("bin-manager"));
 
             Result again = berth("init", "--detach", "--state-dir", state.toString(), "--listen-addr",
                     "127.0.0.1:" + api);
@@ -104,6 +121,10 @@ class BinBerthIT {
             assertThat(down.code()).isEqualTo(1);
             assertThat(down.err()).contains("cannot reach the Berth manager");
         } finally {
+            Path agentPid = worker.resolve("agent.pid");
+            if (Files.exists(agentPid)) {
+                ProcessHandle.of(Long.parseLong(Files.readString(agentPid).strip())).ifPresent(ProcessHandle::destroy);
+            }
             // never leave a manager (and its etcd) behind when an assertion failed midway
             Path pid = state.resolve("manager.pid");
             if (Files.exists(pid)) {

@@ -44,6 +44,7 @@ class CliIT {
                 .withStateDir(state)
                 .withExternalEtcd(env.endpoints(), env.prefix())
                 .withListen("127.0.0.1", 0)
+                .withClusterListen("127.0.0.1", 0)
                 .withHostname("cli-host")
                 .withElectionTtl(Duration.ofSeconds(2))).start();
         Path home = Files.createTempDirectory("berth-cli-home");
@@ -213,7 +214,7 @@ class CliIT {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             List<String> lines = ok("node", "ls").lines();
             assertThat(lines.get(0).split("\\s{2,}"))
-                    .containsExactly("ID", "HOSTNAME", "STATUS", "AVAILABILITY", "MANAGER STATUS");
+                    .containsExactly("ID", "HOSTNAME", "STATUS", "AVAILABILITY", "MANAGER STATUS", "ENGINE VERSION");
             String row = lines.stream().filter(l -> l.startsWith(manager.nodeId())).findFirst().orElseThrow();
             assertThat(row.split("\\s{2,}")).containsExactly(manager.nodeId() + " *", "cli-host", "Ready", "Active",
                     "Leader");

@@ -38,7 +38,8 @@ class HelpTest {
         List<List<String>> paths = commandPaths(root, List.of());
         assertThat(paths).extracting(p -> String.join(" ", p)).contains("init", "status", "stop", "apply", "get",
                 "describe", "delete", "service create", "service ls", "service ps", "service inspect",
-                "service scale", "service rm", "node ls", "node inspect", "completion");
+                "service scale", "service rm", "node ls", "node inspect", "node update", "node ps", "node rm", "leave",
+                "completion");
         CliRunner cli = new CliRunner(Optional.empty(), home);
         for (List<String> path : paths) {
             if (path.get(0).equals("help")) {

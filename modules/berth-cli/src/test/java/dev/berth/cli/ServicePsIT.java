@@ -41,6 +41,7 @@ class ServicePsIT {
                 .withStateDir(dir.resolve("state"))
                 .withExternalEtcd(env.endpoints(), env.prefix())
                 .withListen("127.0.0.1", 0)
+                .withClusterListen("127.0.0.1", 0)
                 .withHostname("ps-host")
                 .withElectionTtl(Duration.ofSeconds(2)), Clock.systemUTC(), (store, clock) -> () -> { })).start();
         CliRunner cli = new CliRunner(Optional.of("http://127.0.0.1:" + manager.apiPort()), dir);

@@ -4,6 +4,7 @@ import com.sun.management.OperatingSystemMXBean;
 import dev.berth.api.Ids;
 import dev.berth.api.ByteSize;
 import dev.berth.api.Cluster;
+import dev.berth.api.ClusterSpec;
 import dev.berth.api.ClusterStatus;
 import dev.berth.api.Kind;
 import dev.berth.api.NodeRole;
@@ -13,7 +14,12 @@ import dev.berth.manager.api.ApiServer;
 import dev.berth.manager.api.ClusterInfo;
 import dev.berth.manager.api.NodeRegistration;
 import dev.berth.manager.api.ObjectWrites;
+import dev.berth.manager.cluster.ClusterServer;
+import dev.berth.manager.pki.ClusterPki;
+import dev.berth.manager.pki.JoinService;
+import dev.berth.manager.pki.PkiStore;
 import dev.berth.manager.dispatcher.Dispatcher;
+import dev.berth.manager.dispatcher.DispatcherConfig;
 import dev.berth.manager.dispatcher.LivenessRules;
 import dev.berth.manager.dispatcher.NodeLiveness;
 import dev.berth.store.StoreException;
@@ -26,6 +32,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,7 +44,9 @@ import org.apache.logging.log4j.Logger;
 /**
  * One manager process: embedded (or external) etcd, the object store, this manager's own Node,
  * the leader election whose winner runs the controllers (and node liveness), the HTTP API and
- * the dispatcher serving agent sessions on the API's port.
+ * the dispatcher serving agent sessions on the API's port and, with node certificates, on the
+ * cluster port (TLS), where other servers also join. The cluster CA and the join secrets are
+ * created on the cluster's first start and loaded from etcd on every other.
  *
  * <pre>{@code
  * try (Manager manager = new Manager(ManagerConfig.defaults()).start()) {
@@ -68,13 +77,18 @@ public final class Manager implements AutoCloseable {
     // read by the API's worker threads
     private volatile String nodeId;
     private volatile String clusterId = "";
+    /** The dispatcher's settings with the Cluster object's timings, read when this manager starts. */
+    private volatile DispatcherConfig dispatcherConfig;
     private EtcdLauncher etcd;
     private EtcdStore store;
     private volatile EtcdLeaderElection election;
     private Vertx vertx;
     private ApiServer api;
     private Dispatcher dispatcher;
+    private ClusterServer clusterServer;
+    private volatile ClusterPki pki;
     private volatile int apiPort;
+    private volatile int clusterPort;
     private final LeaderWork leaderWork;
     private AutoCloseable controllers;
     private boolean started;
@@ -124,14 +138,25 @@ public final class Manager implements AutoCloseable {
             }
             store = EtcdStore.connect(endpoints, config.etcdPrefix());
             clusterId = ensureCluster();
+            // the heartbeat and failure timings live in the Cluster object (read at start)
+            dispatcherConfig = config.dispatcher().withTimings(store.get(Kind.CLUSTER, Cluster.DEFAULT_NAME)
+                    .map(Cluster::spec).orElse(ClusterSpec.DEFAULT));
             registerOwnNode();
             // The API binds before campaigning: a busy port fails the start before this manager
             // could lead (and start controllers only to stop them again).
             vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+            pki = ClusterPki.open(new PkiStore(store), clusterId, clock, this::managerAddresses);
             api = new ApiServer(vertx, store, clock, info(), config.maxBodyBytes());
-            dispatcher = new Dispatcher(vertx, store, api.operations(), clock, config.dispatcher());
+            dispatcher = new Dispatcher(vertx, store, api.operations(), clock, dispatcherConfig);
             dispatcher.start();
             api.sessions(dispatcher::accept);
+            api.joinTokens(pki);
+            // the cluster port first: once the API answers, the join tokens name a bound port
+            clusterServer = new ClusterServer(vertx, pki, new JoinService(pki, api.operations()), dispatcher);
+            clusterPort = clusterServer.listen(config.clusterListenHost(), config.clusterListenPort(),
+                    pki.serverCredentials(nodeId, serverNames()));
+            LOG.info("manager {} serves joins and node sessions on {}:{} (CA {})", nodeId, config.clusterListenHost(),
+                    clusterPort, pki.ca().fingerprint());
             apiPort = api.listen(config.listenHost(), config.listenPort());
             LOG.info("manager {} serves the API on {}:{}", nodeId, config.listenHost(), apiPort);
             election = EtcdLeaderElection.forControllers(store, nodeId, config.electionTtl());
@@ -157,6 +182,37 @@ public final class Manager implements AutoCloseable {
     /** The port the API listens on (the bound one when port 0 was asked). */
     public int apiPort() {
         return apiPort;
+    }
+
+    /** The port of the cluster listener (the bound one when port 0 was asked). */
+    public int clusterPort() {
+        return clusterPort;
+    }
+
+    /** The cluster's PKI: CA, join tokens, certificates (after {@link #start()}). */
+    public ClusterPki pki() {
+        ClusterPki p = pki;
+        if (p == null) {
+            throw new IllegalStateException("the manager has not started");
+        }
+        return p;
+    }
+
+    /** Where servers join this cluster: {@code <advertise address>:<cluster port>}. */
+    public List<String> managerAddresses() {
+        String host = config.effectiveAdvertiseAddress();
+        return List.of((host.contains(":") ? "[" + host + "]" : host) + ":" + clusterPort);
+    }
+
+    /** The names the cluster port's certificate holds: whatever a server may reach it by. */
+    private List<String> serverNames() {
+        List<String> names = new ArrayList<>(List.of(config.effectiveAdvertiseAddress(), "127.0.0.1", "localhost",
+                config.hostname()));
+        String host = config.clusterListenHost();
+        if (!host.equals("0.0.0.0") && !host.equals("::") && !host.equals("[::]")) {
+            names.add(host);
+        }
+        return names;
     }
 
     /** This manager's node id. */
@@ -198,6 +254,9 @@ public final class Manager implements AutoCloseable {
         if (dispatcher != null) {
             // sessions end, their leases stay until the controllers here are stopped (below)
             quietly("agent sessions", dispatcher::shutdown);
+        }
+        if (clusterServer != null) {
+            quietly("cluster port", clusterServer::close);
         }
         if (api != null) {
             quietly("API server", api::close);
@@ -241,8 +300,7 @@ public final class Manager implements AutoCloseable {
             AutoCloseable work = leaderWork.start(store, clock);
             NodeLiveness liveness;
             try {
-                liveness = new NodeLiveness(store, clock, config.dispatcher().livenessGrace(),
-                        config.dispatcher().lossDelay()).start();
+                liveness = new NodeLiveness(store, clock, dispatcherConfig).start();
             } catch (RuntimeException e) {
                 quietly("controllers", work::close);
                 throw e;

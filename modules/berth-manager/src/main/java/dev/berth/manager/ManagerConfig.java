@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * How a {@link Manager} runs: where it keeps state, which etcd it uses (an embedded member, or
- * external endpoints), where the API listens and what its node reports.
+ * external endpoints), where the API and the cluster port listen and what its node reports.
  *
  * <p>Start from {@link #defaults()} and change what differs with the {@code with...} methods:
  * <pre>{@code
@@ -37,6 +37,9 @@ import java.util.Optional;
  *     generate and write it there on the first start
  * @param electionTtl the lease of the leader election: a dead leader is replaced within about this
  * @param dispatcher how agent sessions run (heartbeat period, liveness grace, status batches)
+ * @param clusterListenHost the address the cluster port (TLS: joins and agent sessions with
+ *     node certificates) listens on
+ * @param clusterListenPort the cluster port; 0 picks a free one (see {@link Manager#clusterPort()})
  */
 public record ManagerConfig(
         Path stateDir,
@@ -52,7 +55,9 @@ public record ManagerConfig(
         String hostname,
         Optional<String> nodeId,
         Duration electionTtl,
-        DispatcherConfig dispatcher) {
+        DispatcherConfig dispatcher,
+        String clusterListenHost,
+        int clusterListenPort) {
 
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/berth");
     public static final int DEFAULT_ETCD_CLIENT_PORT = 4379;
@@ -61,6 +66,9 @@ public record ManagerConfig(
     public static final int DEFAULT_API_PORT = 4243;
     public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
     public static final Duration DEFAULT_ELECTION_TTL = Duration.ofSeconds(5);
+    /** The cluster port listens on every interface: other servers join and connect there. */
+    public static final String DEFAULT_CLUSTER_LISTEN_HOST = "0.0.0.0";
+    public static final int DEFAULT_CLUSTER_PORT = 4242;
 
     public ManagerConfig {
         Objects.requireNonNull(stateDir, "stateDir");
@@ -73,6 +81,11 @@ public record ManagerConfig(
         nodeId = nodeId == null ? Optional.empty() : nodeId.filter(s -> !s.isBlank());
         electionTtl = electionTtl == null ? DEFAULT_ELECTION_TTL : electionTtl;
         dispatcher = dispatcher == null ? DispatcherConfig.defaults() : dispatcher;
+        clusterListenHost = clusterListenHost == null || clusterListenHost.isBlank() ? DEFAULT_CLUSTER_LISTEN_HOST
+                : clusterListenHost;
+        if (clusterListenPort < 0 || clusterListenPort > 65535) {
+            throw new IllegalArgumentException("cluster port must be in 0..65535, got " + clusterListenPort);
+        }
         if (listenPort < 0 || listenPort > 65535) {
             throw new IllegalArgumentException("API port must be in 0..65535, got " + listenPort);
         }
@@ -90,67 +103,75 @@ public record ManagerConfig(
     public static ManagerConfig defaults() {
         return new ManagerConfig(DEFAULT_STATE_DIR, Optional.empty(), DEFAULT_ETCD_CLIENT_PORT,
                 DEFAULT_ETCD_PEER_PORT, List.of(), "", DEFAULT_LISTEN_HOST, DEFAULT_API_PORT, "",
-                DEFAULT_MAX_BODY_BYTES, null, Optional.empty(), DEFAULT_ELECTION_TTL, DispatcherConfig.defaults());
+                DEFAULT_MAX_BODY_BYTES, null, Optional.empty(), DEFAULT_ELECTION_TTL, DispatcherConfig.defaults(),
+                DEFAULT_CLUSTER_LISTEN_HOST, DEFAULT_CLUSTER_PORT);
     }
 
     public ManagerConfig withStateDir(Path dir) {
         return new ManagerConfig(dir, etcdBinary, etcdClientPort, etcdPeerPort, etcdEndpoints, etcdPrefix,
-                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl, dispatcher);
+                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl, dispatcher, clusterListenHost, clusterListenPort);
     }
 
     public ManagerConfig withEtcdBinary(Path binary) {
         return new ManagerConfig(stateDir, Optional.ofNullable(binary), etcdClientPort, etcdPeerPort,
                 etcdEndpoints, etcdPrefix, listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname,
-                nodeId, electionTtl, dispatcher);
+                nodeId, electionTtl, dispatcher, clusterListenHost, clusterListenPort);
     }
 
     /** Ports of the embedded etcd. */
     public ManagerConfig withEtcdPorts(int clientPort, int peerPort) {
         return new ManagerConfig(stateDir, etcdBinary, clientPort, peerPort, etcdEndpoints, etcdPrefix,
-                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl, dispatcher);
+                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl, dispatcher, clusterListenHost, clusterListenPort);
     }
 
     /** Use an external etcd (no embedded member) with all keys under {@code prefix}. */
     public ManagerConfig withExternalEtcd(List<String> endpoints, String prefix) {
         return new ManagerConfig(stateDir, etcdBinary, etcdClientPort, etcdPeerPort, endpoints, prefix,
-                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl, dispatcher);
+                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl, dispatcher, clusterListenHost, clusterListenPort);
     }
 
     public ManagerConfig withListen(String host, int port) {
         return new ManagerConfig(stateDir, etcdBinary, etcdClientPort, etcdPeerPort, etcdEndpoints, etcdPrefix,
-                host, port, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl, dispatcher);
+                host, port, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl, dispatcher, clusterListenHost, clusterListenPort);
     }
 
     public ManagerConfig withAdvertiseAddress(String address) {
         return new ManagerConfig(stateDir, etcdBinary, etcdClientPort, etcdPeerPort, etcdEndpoints, etcdPrefix,
-                listenHost, listenPort, address, maxBodyBytes, hostname, nodeId, electionTtl, dispatcher);
+                listenHost, listenPort, address, maxBodyBytes, hostname, nodeId, electionTtl, dispatcher, clusterListenHost, clusterListenPort);
     }
 
     public ManagerConfig withMaxBodyBytes(long bytes) {
         return new ManagerConfig(stateDir, etcdBinary, etcdClientPort, etcdPeerPort, etcdEndpoints, etcdPrefix,
-                listenHost, listenPort, advertiseAddress, bytes, hostname, nodeId, electionTtl, dispatcher);
+                listenHost, listenPort, advertiseAddress, bytes, hostname, nodeId, electionTtl, dispatcher, clusterListenHost, clusterListenPort);
     }
 
     public ManagerConfig withHostname(String name) {
         return new ManagerConfig(stateDir, etcdBinary, etcdClientPort, etcdPeerPort, etcdEndpoints, etcdPrefix,
-                listenHost, listenPort, advertiseAddress, maxBodyBytes, name, nodeId, electionTtl, dispatcher);
+                listenHost, listenPort, advertiseAddress, maxBodyBytes, name, nodeId, electionTtl, dispatcher, clusterListenHost, clusterListenPort);
     }
 
     /** A fixed node id instead of {@code <stateDir>/node-id}. */
     public ManagerConfig withNodeId(String id) {
         return new ManagerConfig(stateDir, etcdBinary, etcdClientPort, etcdPeerPort, etcdEndpoints, etcdPrefix,
                 listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, Optional.ofNullable(id),
-                electionTtl, dispatcher);
+                electionTtl, dispatcher, clusterListenHost, clusterListenPort);
     }
 
     public ManagerConfig withElectionTtl(Duration ttl) {
         return new ManagerConfig(stateDir, etcdBinary, etcdClientPort, etcdPeerPort, etcdEndpoints, etcdPrefix,
-                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, ttl, dispatcher);
+                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, ttl, dispatcher, clusterListenHost, clusterListenPort);
     }
 
     public ManagerConfig withDispatcher(DispatcherConfig config) {
         return new ManagerConfig(stateDir, etcdBinary, etcdClientPort, etcdPeerPort, etcdEndpoints, etcdPrefix,
-                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl, config);
+                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl, config, clusterListenHost, clusterListenPort);
+    }
+
+    /** Where the cluster port listens ({@code 0.0.0.0:4242} by default). */
+    public ManagerConfig withClusterListen(String host, int port) {
+        return new ManagerConfig(stateDir, etcdBinary, etcdClientPort, etcdPeerPort, etcdEndpoints, etcdPrefix,
+                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl, dispatcher,
+                host, port);
     }
 
     /** Whether this manager launches its own etcd member. */

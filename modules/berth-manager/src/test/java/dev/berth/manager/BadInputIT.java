@@ -241,7 +241,7 @@ class BadInputIT {
 
     @Test
     void registrationWithABadLabel() {
-        JsonNode e = rejected(400, "Invalid", "metadata.labels", () -> api.post("/api/v1/nodes/register",
+        JsonNode e = rejected(400, "Invalid", "metadata.labels[\"bad key\"]", () -> api.post("/api/v1/nodes/register",
                 "{\"hostname\":\"w\",\"address\":\"10.0.0.9\",\"labels\":{\"bad key\":\"x\"}}", JSON));
         assertThat(e.get("message").asText()).contains("bad key");
     }

@@ -20,6 +20,7 @@ class EmbeddedEtcdIT {
                 .withStateDir(stateDir)
                 .withEtcdPorts(EtcdExtension.freePort(), EtcdExtension.freePort())
                 .withListen("127.0.0.1", 0)
+                .withClusterListen("127.0.0.1", 0)
                 .withElectionTtl(Duration.ofSeconds(2));
         String clusterId;
         String nodeId;

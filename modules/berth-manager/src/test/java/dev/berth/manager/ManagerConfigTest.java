@@ -23,6 +23,8 @@ class ManagerConfigTest {
         assertThat(c.hostname()).isNotBlank();
         assertThat(c.nodeId()).isEmpty();
         assertThat(c.effectiveAdvertiseAddress()).isEqualTo("127.0.0.1");
+        assertThat(c.clusterListenHost()).isEqualTo("0.0.0.0");
+        assertThat(c.clusterListenPort()).isEqualTo(4242);
     }
 
     @Test
@@ -33,7 +35,11 @@ class ManagerConfigTest {
                 .withAdvertiseAddress("10.0.0.1")
                 .withNodeId("abc")
                 .withEtcdPorts(3000, 3001)
-                .withElectionTtl(Duration.ofSeconds(3));
+                .withElectionTtl(Duration.ofSeconds(3))
+                .withClusterListen("127.0.0.1", 0);
+        assertThat(c.clusterListenHost()).isEqualTo("127.0.0.1");
+        assertThat(c.clusterListenPort()).isZero();
+        assertThat(c.listenHost()).isEqualTo("0.0.0.0");
         assertThat(c.embeddedEtcd()).isFalse();
         assertThat(c.etcdPrefix()).isEqualTo("/p");
         assertThat(c.effectiveAdvertiseAddress()).isEqualTo("10.0.0.1");
@@ -47,6 +53,8 @@ class ManagerConfigTest {
     void rejectsNonsense() {
         assertThatThrownBy(() -> ManagerConfig.defaults().withListen("127.0.0.1", 70000))
                 .hasMessageContaining("70000");
+        assertThatThrownBy(() -> ManagerConfig.defaults().withClusterListen("0.0.0.0", -1))
+                .hasMessageContaining("cluster port");
         assertThatThrownBy(() -> ManagerConfig.defaults().withMaxBodyBytes(0)).hasMessageContaining("body");
         assertThatThrownBy(() -> ManagerConfig.defaults().withElectionTtl(Duration.ofMillis(10)))
                 .hasMessageContaining("TTL");

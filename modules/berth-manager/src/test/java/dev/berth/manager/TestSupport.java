@@ -26,6 +26,7 @@ final class TestSupport {
                 .withStateDir(stateDir)
                 .withExternalEtcd(env.endpoints(), env.prefix())
                 .withListen("127.0.0.1", 0)
+                .withClusterListen("127.0.0.1", 0)
                 .withHostname("test-host")
                 .withElectionTtl(Duration.ofSeconds(2));
     }

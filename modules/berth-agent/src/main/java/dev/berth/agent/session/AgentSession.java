@@ -14,6 +14,8 @@ import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +33,8 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * The agent's session with a manager: one WebSocket at a time to {@code /api/v1/session} of one
- * of the configured managers. It says Hello, keeps the node id the Welcome gives (in
+ * of the configured managers (over TLS with the node's certificate when the config has TLS
+ * material: a manager's cluster port). It says Hello, keeps the node id the Welcome gives (in
  * {@code <stateDir>/agent-node-id}), heartbeats at the period the manager asks, hands every
  * Assignments message to the {@link AssignmentHandler}, and sends the worker's status updates
  * in batches (every 50 ms, or at once when 100 wait). When the connection fails or ends it
@@ -89,10 +92,28 @@ public final class AgentSession implements StatusPublisher, AutoCloseable {
         this.context = vertx.getOrCreateContext();
         this.managers = config.managers().stream().map(ManagerAddress::parse).toList();
         this.delay = config.minBackoff();
-        this.client = vertx.createWebSocketClient(new WebSocketClientOptions()
-                .setMaxMessageSize(MAX_MESSAGE_BYTES)
-                .setConnectTimeout((int) CONNECT_TIMEOUT_MS));
+        this.client = vertx.createWebSocketClient(clientOptions(config));
         this.nodeId = readNodeId(config.nodeIdFile()).orElse("");
+    }
+
+    /**
+     * The WebSocket client's options: with TLS material, TLS with the node's certificate, and
+     * trust in the cluster CA only (the manager's certificate must chain to it and name the
+     * address the agent dials: the manager's certificate carries its advertise address).
+     */
+    static WebSocketClientOptions clientOptions(AgentSessionConfig config) {
+        WebSocketClientOptions options = new WebSocketClientOptions()
+                .setMaxMessageSize(MAX_MESSAGE_BYTES)
+                .setConnectTimeout((int) CONNECT_TIMEOUT_MS);
+        if (config.tls().isPresent()) {
+            SessionTls tls = config.tls().get();
+            options.setSsl(true)
+                    .setVerifyHost(true)
+                    .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certificate().toString())
+                            .setKeyPath(tls.key().toString()))
+                    .setTrustOptions(new PemTrustOptions().addCertPath(tls.ca().toString()));
+        }
+        return options;
     }
 
     /** Connects (in the background) and keeps a session open until {@link #close()}. */
@@ -189,6 +210,7 @@ public final class AgentSession implements StatusPublisher, AutoCloseable {
         });
         WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(address.host())
                 .setPort(address.port()).setURI(PATH).setConnectTimeout(CONNECT_TIMEOUT_MS)
+                .setSsl(config.tls().isPresent())
                 // a handshake that never gets an answer must fail too, or the agent waits forever
                 .setTimeout(CONNECT_TIMEOUT_MS);
         LOG.debug("connecting to manager {}", address);

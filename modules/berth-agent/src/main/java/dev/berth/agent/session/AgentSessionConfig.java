@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -18,9 +19,11 @@ import java.util.function.Supplier;
  *     (the manager then gives one)
  * @param minBackoff the first delay before reconnecting
  * @param maxBackoff the longest delay between two attempts
+ * @param tls the node's certificate, key and the cluster CA: the session then uses TLS with a
+ *     client certificate (a manager's cluster port); empty for plain WebSockets (the local API)
  */
 public record AgentSessionConfig(List<String> managers, Path stateDir, Supplier<SessionMessage.Hello> hello,
-        Duration minBackoff, Duration maxBackoff) {
+        Duration minBackoff, Duration maxBackoff, Optional<SessionTls> tls) {
 
     /** The file in the state directory that keeps the node id. */
     public static final String NODE_ID_FILE = "agent-node-id";
@@ -33,6 +36,7 @@ public record AgentSessionConfig(List<String> managers, Path stateDir, Supplier<
         Objects.requireNonNull(hello, "hello");
         minBackoff = minBackoff == null ? DEFAULT_MIN_BACKOFF : minBackoff;
         maxBackoff = maxBackoff == null ? DEFAULT_MAX_BACKOFF : maxBackoff;
+        tls = tls == null ? Optional.empty() : tls;
         if (managers.isEmpty()) {
             throw new IllegalArgumentException("an agent needs at least one manager address");
         }
@@ -47,11 +51,16 @@ public record AgentSessionConfig(List<String> managers, Path stateDir, Supplier<
 
     /** A config with the default backoff (200 ms doubling up to 10 s). */
     public static AgentSessionConfig of(List<String> managers, Path stateDir, Supplier<SessionMessage.Hello> hello) {
-        return new AgentSessionConfig(managers, stateDir, hello, null, null);
+        return new AgentSessionConfig(managers, stateDir, hello, null, null, Optional.empty());
     }
 
     public AgentSessionConfig withBackoff(Duration min, Duration max) {
-        return new AgentSessionConfig(managers, stateDir, hello, min, max);
+        return new AgentSessionConfig(managers, stateDir, hello, min, max, tls);
+    }
+
+    /** Sessions over TLS with the node certificate (to managers' cluster ports). */
+    public AgentSessionConfig withTls(SessionTls material) {
+        return new AgentSessionConfig(managers, stateDir, hello, minBackoff, maxBackoff, Optional.of(material));
     }
 
     /** {@code <stateDir>/agent-node-id}. */

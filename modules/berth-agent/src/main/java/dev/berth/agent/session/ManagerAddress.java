@@ -6,9 +6,10 @@ package dev.berth.agent.session;
  * @param host the host name or address
  * @param port the API port
  */
-record ManagerAddress(String host, int port) {
+public record ManagerAddress(String host, int port) {
 
-    static ManagerAddress parse(String address) {
+    /** Reads {@code host:port} ({@code [v6]:port}); throws IllegalArgumentException naming the problem. */
+    public static ManagerAddress parse(String address) {
         String a = address == null ? "" : address.trim();
         int colon = a.lastIndexOf(':');
         if (colon <= 0 || colon == a.length() - 1) {

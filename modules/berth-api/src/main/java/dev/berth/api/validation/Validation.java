@@ -2,6 +2,9 @@ package dev.berth.api.validation;
 
 import dev.berth.api.ApiObject;
 import dev.berth.api.Cluster;
+import dev.berth.api.ClusterSpec;
+import dev.berth.api.DispatcherSpec;
+import dev.berth.api.Durations;
 import dev.berth.api.Constraint;
 import dev.berth.api.ObjectMeta;
 import dev.berth.api.PlacementPreference;
@@ -11,6 +14,7 @@ import dev.berth.api.Service;
 import dev.berth.api.ServiceMode;
 import dev.berth.api.ServiceSpec;
 import dev.berth.api.UpdateConfig;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -23,10 +27,19 @@ public final class Validation {
 
     /** A DNS label, as names of services must be (they become DNS names). */
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-    /** Label keys as Kubernetes takes them: an optional DNS prefix and a name. */
-    private static final Pattern LABEL_KEY =
-            Pattern.compile("([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
+    /**
+     * Label keys: letters and digits, with {@code . _ / -} inside. Docker takes almost any key;
+     * this keeps the ones a constraint ({@code node.labels.KEY == v}) and a selector can name, and
+     * still takes every Kubernetes-style key ({@code berth.dev/role}).
+     */
+    private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._/-]*[A-Za-z0-9])?");
+    /** The longest label key. */
+    public static final int MAX_LABEL_KEY = 253;
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
+    /** The shortest heartbeat period the cluster accepts. */
+    public static final Duration MIN_HEARTBEAT_PERIOD = Duration.ofMillis(100);
+    /** The shortest heartbeat timeout: etcd grants no lease shorter than 2 s with its default timings. */
+    public static final Duration MIN_HEARTBEAT_TIMEOUT = Duration.ofSeconds(2);
     /** More replicas than this is a typo, not a plan. */
     public static final int MAX_REPLICAS = 100_000;
 
@@ -39,10 +52,51 @@ public final class Validation {
         metadata(object, errors);
         if (object instanceof Service s) {
             serviceSpec(s.spec(), errors);
-        } else if (object instanceof Cluster c && c.spec().taskHistoryLimit() < 0) {
-            errors.add(new FieldError("spec.taskHistoryLimit", "must be >= 0, got " + c.spec().taskHistoryLimit()));
+        } else if (object instanceof Cluster c) {
+            errors.addAll(clusterSpec(c.spec()));
         }
         return List.copyOf(errors);
+    }
+
+    /**
+     * Every problem with a cluster's settings, fields named from {@code spec.} on; empty when they
+     * are valid. The manager checks the timings again with this before it uses them.
+     */
+    public static List<FieldError> clusterSpec(ClusterSpec spec) {
+        List<FieldError> errors = new ArrayList<>();
+        if (spec.taskHistoryLimit() < 0) {
+            errors.add(new FieldError("spec.taskHistoryLimit", "must be >= 0, got " + spec.taskHistoryLimit()));
+        }
+        DispatcherSpec d = spec.dispatcher();
+        String f = "spec.dispatcher.";
+        // below 100ms heartbeats cost more than they tell; above a minute a lost node goes unnoticed
+        between(f + "heartbeatPeriod", d.heartbeatPeriod(), MIN_HEARTBEAT_PERIOD, Duration.ofMinutes(1), errors);
+        Duration timeout = d.heartbeatTimeout();
+        if (between(f + "heartbeatTimeout", timeout, MIN_HEARTBEAT_TIMEOUT, Duration.ofHours(1), errors)) {
+            if (timeout.toNanos() % 1_000_000_000L != 0) {
+                // it is the TTL of an etcd lease, which counts whole seconds
+                errors.add(new FieldError(f + "heartbeatTimeout", "must be a whole number of seconds (it is the"
+                        + " session's etcd lease), got " + Durations.format(timeout)));
+            } else if (timeout.compareTo(d.heartbeatPeriod().multipliedBy(2)) < 0) {
+                errors.add(new FieldError(f + "heartbeatTimeout", "must be at least two heartbeat periods ("
+                        + Durations.format(d.heartbeatPeriod().multipliedBy(2)) + ") so that one late heartbeat"
+                        + " does not end a session, got " + Durations.format(timeout)));
+            }
+        }
+        between(f + "reconnectGrace", d.reconnectGrace(), Duration.ZERO, Duration.ofMinutes(1), errors);
+        between(f + "leaderChangeGrace", d.leaderChangeGrace(), Duration.ZERO, Duration.ofHours(1), errors);
+        return List.copyOf(errors);
+    }
+
+    /** Adds an error unless {@code min <= value <= max}; returns whether it was in range. */
+    private static boolean between(String field, Duration value, Duration min, Duration max,
+            List<FieldError> errors) {
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            errors.add(new FieldError(field, "must be between " + Durations.format(min) + " and "
+                    + Durations.format(max) + ", got " + (value.isNegative() ? value.toString() : Durations.format(value))));
+            return false;
+        }
+        return true;
     }
 
     /**
@@ -66,7 +120,25 @@ public final class Validation {
 
     /** Whether {@code key} may be a label key ({@code zone}, {@code berth.dev/role}). */
     public static boolean isLabelKey(String key) {
-        return key.length() <= 253 && LABEL_KEY.matcher(key).matches();
+        return key.length() <= MAX_LABEL_KEY && LABEL_KEY.matcher(key).matches();
+    }
+
+    /**
+     * Why {@code key} cannot be a label key, or empty when it can; the sentence the API and the
+     * CLI both print.
+     */
+    public static java.util.Optional<String> labelKeyProblem(String key) {
+        if (key.isEmpty()) {
+            return java.util.Optional.of("a label key must not be empty");
+        }
+        if (key.length() > MAX_LABEL_KEY) {
+            return java.util.Optional.of("label key longer than " + MAX_LABEL_KEY + " characters");
+        }
+        if (!LABEL_KEY.matcher(key).matches()) {
+            return java.util.Optional.of("invalid label key \"" + key + "\": letters and digits, with '.', '_', '/'"
+                    + " and '-' inside (it must start and end with a letter or digit)");
+        }
+        return java.util.Optional.empty();
     }
 
     private static void metadata(ApiObject object, List<FieldError> errors) {
@@ -91,13 +163,11 @@ public final class Validation {
 
     private static void labels(String field, Map<String, String> labels, List<FieldError> errors) {
         for (Map.Entry<String, String> e : labels.entrySet()) {
-            if (!isLabelKey(e.getKey())) {
-                errors.add(new FieldError(field, "invalid key \"" + e.getKey()
-                        + "\": letters, digits, '-', '_' and '.', starting and ending with a letter or digit,"
-                        + " with an optional DNS prefix and '/'"));
-            }
+            // the field names the key, as in metadata.labels["bad key"], so the error says which one
+            String keyField = field + "[\"" + e.getKey() + "\"]";
+            labelKeyProblem(e.getKey()).ifPresent(problem -> errors.add(new FieldError(keyField, problem)));
             if (e.getValue().length() > 253) {
-                errors.add(new FieldError(field + "." + e.getKey(), "value longer than 253 characters"));
+                errors.add(new FieldError(keyField, "value longer than 253 characters"));
             }
         }
     }

@@ -169,6 +169,20 @@ public final class ApiClient {
         return List.copyOf(results);
     }
 
+    /** {@code GET /api/v1/join-tokens}: the current join tokens and where to join. */
+    public JoinTokensInfo joinTokens() {
+        return read(send(request("/api/v1/join-tokens").GET().build()), JoinTokensInfo.class);
+    }
+
+    /**
+     * {@code POST /api/v1/join-tokens/{role}/rotate}: a new secret for {@code role} (the old token
+     * stops working at once); returns the tokens after.
+     */
+    public JoinTokensInfo rotateJoinToken(String role) {
+        return read(send(request("/api/v1/join-tokens/" + encode(role) + "/rotate")
+                .POST(HttpRequest.BodyPublishers.noBody()).build()), JoinTokensInfo.class);
+    }
+
     /**
      * Watches {@code kind} and hands every event to {@code handler}, blocking until the manager
      * ends the stream or the thread is interrupted.
@@ -320,5 +334,16 @@ public final class ApiClient {
             throw new ApiException(500, "BadResponse", "unexpected " + kind.singular() + " from the manager: "
                     + e.getMessage(), "");
         }
+    }
+
+    // ---- node lifecycle (berth node rm) -----------------------------------------------------
+
+    /**
+     * {@code DELETE /api/v1/nodes/{id}}, with {@code ?force=true} when {@code force}: removes a
+     * node and returns it. The manager refuses (409) a manager node, and without force a node
+     * that is up or still has tasks meant to run.
+     */
+    public dev.berth.api.Node deleteNode(String id, boolean force) {
+        return object(Kind.NODE, send(request(path(Kind.NODE, id) + (force ? "?force=true" : "")).DELETE().build()));
     }
 }

@@ -3,28 +3,40 @@ package dev.berth.cli.commands;
 import dev.berth.agent.Agent;
 import dev.berth.agent.AgentConfig;
 import dev.berth.agent.executor.DockerExecutor;
+import dev.berth.agent.join.JoinState;
 import dev.berth.cli.BerthCommand;
 import dev.berth.cli.CliException;
 import dev.berth.cli.flags.KeyValues;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code berth agent}: runs a node agent alone (a worker node, or a lab's extra node) in the
- * foreground until SIGTERM or Ctrl-C. A manager's own agent is started by {@code berth init}.
+ * {@code berth agent}: runs a node agent alone in the foreground until SIGTERM or Ctrl-C. In a
+ * state directory that {@code berth join} wrote it reuses that node's id and certificate and
+ * opens a mutual-TLS session to the managers' cluster ports (no {@code --manager} needed: the
+ * directory lists them); otherwise it opens a plain session to {@code --manager}'s API port. A
+ * manager's own agent is started by {@code berth init}.
  */
 @Command(name = "agent", mixinStandardHelpOptions = true,
         description = {"Run a node agent on this server: it registers the node with a manager and runs its tasks",
-            "on the local Docker engine (foreground until Ctrl-C or SIGTERM)."})
+            "on the local Docker engine (foreground until Ctrl-C or SIGTERM).",
+            "In a state directory written by berth join it runs as that node, over mutual TLS to the",
+            "managers listed there."})
 public final class AgentCommand extends BerthCommand {
 
-    @Option(names = "--manager", paramLabel = "HOST:PORT", required = true,
-            description = "A manager's API address; repeat for several (tried in order).")
+    @Option(names = "--manager", paramLabel = "HOST:PORT",
+            description = {"A manager's address; repeat for several (tried in order). Without a join: its API"
+                    + " port (plain session). After berth join: its cluster port (default: the managers the join"
+                    + " recorded in the state directory)."})
     private List<String> managers = new ArrayList<>();
 
     @Option(names = "--state-dir", paramLabel = "DIR",
@@ -47,19 +59,43 @@ public final class AgentCommand extends BerthCommand {
             description = "Do not publish task ports with iptables (tests).")
     private boolean noPublishPorts;
 
+    @Option(names = "--ready-file", paramLabel = "PATH", hidden = true,
+            description = "Write this file once the session is open (berth join --detach waits for it).")
+    private Path readyFile;
+
     @Override
     protected int run() {
+        Path dir = ManagerFiles.stateDir(Optional.ofNullable(stateDir), env());
+        Optional<JoinState> joined = JoinState.read(dir);
         AgentConfig config;
         try {
-            config = AgentConfig.of(managers, ManagerFiles.stateDir(Optional.ofNullable(stateDir), env()))
+            List<String> targets = !managers.isEmpty() ? managers
+                    : joined.map(JoinState::managers).orElseThrow(() -> usage("--manager HOST:PORT is required unless "
+                            + dir + " holds a joined node's state (berth join writes it)"));
+            config = AgentConfig.of(targets, dir)
                     .withDockerHost(dockerHost)
                     .withHostname(hostname)
                     .withAdvertiseAddress(advertiseAddr)
                     .withLabels(KeyValues.parse(labels, "--label"))
                     .withPublishPorts(!noPublishPorts);
+            if (joined.isPresent()) {
+                config = config.withNodeId(joined.get().nodeId()).withTls(joined.get().tls());
+            }
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
+        String what = (joined.isPresent() ? "node " + joined.get().nodeId() + ", " : "")
+                + "managers " + String.join(", ", config.managers()) + (joined.isPresent() ? " (mutual TLS)" : "");
+        return runForeground(config, what, out(), Optional.ofNullable(readyFile));
+    }
+
+    /**
+     * Starts an agent with {@code config} and keeps it running until the JVM is told to stop
+     * (SIGTERM, Ctrl-C); writes {@code readyFile} once its session is open.
+     *
+     * @return the exit code
+     */
+    static int runForeground(AgentConfig config, String what, PrintWriter out, Optional<Path> readyFile) {
         Agent agent;
         try {
             agent = new Agent(config).start();
@@ -74,13 +110,34 @@ public final class AgentCommand extends BerthCommand {
                 stopped.countDown();
             }
         }, "berth-agent-shutdown"));
-        out().println("Agent started: managers " + String.join(", ", managers) + ", Docker at " + dockerHost + ".");
-        out().flush();
+        out.println("Agent started: " + what + ", Docker at " + config.dockerHost() + ".");
+        out.flush();
+        readyFile.ifPresent(file -> signalWhenConnected(agent, file, stopped));
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** Writes {@code file} once {@code agent}'s session is open, from a daemon thread. */
+    private static void signalWhenConnected(Agent agent, Path file, CountDownLatch stopped) {
+        Thread t = new Thread(() -> {
+            try {
+                while (!agent.isConnected()) {
+                    if (stopped.await(100, TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                }
+                Files.writeString(file, agent.nodeId().orElse("") + "\n");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (IOException e) {
+                // the waiting parent then times out and shows the log
+            }
+        }, "berth-agent-ready");
+        t.setDaemon(true);
+        t.start();
     }
 }

@@ -7,12 +7,18 @@ import dev.berth.cli.client.ApiClient;
 import dev.berth.agent.Agent;
 import dev.berth.agent.AgentConfig;
 import dev.berth.agent.executor.DockerExecutor;
+import dev.berth.agent.join.JoinState;
+import dev.berth.api.NodeRole;
+import dev.berth.cli.client.JoinTokensInfo;
 import dev.berth.manager.Manager;
 import dev.berth.manager.ManagerConfig;
+import dev.berth.manager.pki.ClusterCa;
+import dev.berth.manager.pki.Pem;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -69,6 +75,14 @@ public final class InitCommand extends BerthCommand {
             description = "The address other nodes reach this manager at (default: the listen address).")
     private String advertiseAddr;
 
+    @Option(names = "--cluster-listen-addr", paramLabel = "HOST:PORT",
+            description = {"Where the cluster port listens: TLS, for servers that join and their agents' sessions"
+                    + " (default: ${DEFAULT-VALUE})."})
+    private String clusterListenAddr = ManagerConfig.DEFAULT_CLUSTER_LISTEN_HOST + ":" + ManagerConfig.DEFAULT_CLUSTER_PORT;
+
+    @Option(names = "--hostname", paramLabel = "NAME", description = "The host name this node reports (default: the OS's).")
+    private String hostname;
+
     @Option(names = "--no-agent", description = "Run the manager only: this server runs no tasks.")
     private boolean noAgent;
 
@@ -87,9 +101,13 @@ public final class InitCommand extends BerthCommand {
     record Listen(String host, int port) {
 
         static Listen parse(String text) {
+            return parse(text, "--listen-addr", "127.0.0.1:4243");
+        }
+
+        static Listen parse(String text, String flag, String example) {
             int colon = text.lastIndexOf(':');
             if (colon <= 0 || colon == text.length() - 1) {
-                throw new IllegalArgumentException("--listen-addr \"" + text + "\": expected HOST:PORT, e.g. 127.0.0.1:4243");
+                throw new IllegalArgumentException(flag + " \"" + text + "\": expected HOST:PORT, e.g. " + example);
             }
             String host = text.substring(0, colon);
             if (host.startsWith("[") && host.endsWith("]")) {
@@ -102,7 +120,7 @@ public final class InitCommand extends BerthCommand {
                 }
                 return new Listen(host, port);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--listen-addr \"" + text + "\": port must be 0..65535");
+                throw new IllegalArgumentException(flag + " \"" + text + "\": port must be 0..65535");
             }
         }
 
@@ -113,11 +131,14 @@ public final class InitCommand extends BerthCommand {
         }
     }
 
+    private Listen clusterListen;
+
     @Override
     protected int run() {
         Listen listen;
         try {
             listen = Listen.parse(listenAddr);
+            clusterListen = Listen.parse(clusterListenAddr, "--cluster-listen-addr", "0.0.0.0:4242");
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -135,7 +156,11 @@ public final class InitCommand extends BerthCommand {
         ManagerConfig config = ManagerConfig.defaults()
                 .withStateDir(dir)
                 .withEtcdPorts(etcdClientPort, etcdPeerPort)
-                .withListen(listen.host(), listen.port());
+                .withListen(listen.host(), listen.port())
+                .withClusterListen(clusterListen.host(), clusterListen.port());
+        if (hostname != null) {
+            config = config.withHostname(hostname);
+        }
         if (etcdBinary != null) {
             config = config.withEtcdBinary(etcdBinary);
         }
@@ -161,6 +186,7 @@ public final class InitCommand extends BerthCommand {
         String url = listen.url(manager.apiPort());
         Optional<Agent> agent;
         try {
+            writeNodeCertificate(dir, manager);
             agent = noAgent ? Optional.empty() : Optional.of(new Agent(agentConfig(dir, manager)).start());
         } catch (RuntimeException e) {
             manager.close();
@@ -184,6 +210,8 @@ public final class InitCommand extends BerthCommand {
             out().println("Its agent runs tasks on the Docker engine at " + dockerHost + ".");
         }
         out().println("The API listens on " + url + " (config written to " + CliConfig.file(env().home()) + ").");
+        out().println();
+        out().print(joinInstructions(manager.pki().tokens().worker(), manager.managerAddresses()));
         out().flush();
         try {
             stopped.await();
@@ -191,6 +219,25 @@ public final class InitCommand extends BerthCommand {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /**
+     * Gives the manager's own node a certificate of the cluster CA, as a join gives other nodes
+     * ({@code DIR/tls}): issued in-process, the key made here. Its agent still uses the local
+     * API's plain session route (loopback by default; whoever reaches that API administers the
+     * cluster anyway), but the node holds the same identity as every other.
+     */
+    private static void writeNodeCertificate(Path dir, Manager manager) {
+        KeyPair keys = ClusterCa.newKeyPair();
+        var cert = manager.pki().issueNode(manager.nodeId(), NodeRole.MANAGER, keys.getPublic());
+        JoinState.writeTls(dir, Pem.privateKey(keys.getPrivate()), Pem.certificate(cert),
+                manager.pki().ca().certificatePem());
+    }
+
+    /** What init prints so that a person can add a worker. */
+    static String joinInstructions(String workerToken, List<String> managerAddresses) {
+        return "To add a worker to this cluster, run on it:\n\n    "
+                + JoinCommand.commandLine(workerToken, managerAddresses) + "\n\n";
     }
 
     /**
@@ -231,6 +278,10 @@ public final class InitCommand extends BerthCommand {
         }
         if (advertiseAddr != null) {
             cmd.addAll(List.of("--advertise-addr", advertiseAddr));
+        }
+        cmd.addAll(List.of("--cluster-listen-addr", clusterListenAddr));
+        if (hostname != null) {
+            cmd.addAll(List.of("--hostname", hostname));
         }
         for (String e : etcdEndpoints) {
             cmd.addAll(List.of("--etcd-endpoint", e));
@@ -308,6 +359,9 @@ public final class InitCommand extends BerthCommand {
         out().println("Cluster initialized: node " + nodeId + " is now a manager.");
         out().println("The manager runs in the background (pid " + child.pid() + ", log " + ManagerFiles.logFile(dir)
                 + "); stop it with: berth stop");
+        JoinTokensInfo tokens = api.joinTokens();
+        out().println();
+        out().print(joinInstructions(tokens.worker(), tokens.managerAddresses()));
         return 0;
     }
 }

@@ -103,6 +103,53 @@ public final class Describe {
         return d.render(tasksSection(tasks, hostnames, now));
     }
 
+    /**
+     * {@code berth node inspect --pretty}: docker's human view of a node (ID, labels, hostname,
+     * joined at, status, manager status, resources, engine version), values aligned in one
+     * column.
+     *
+     * @param leaderId the node id of the manager running the controllers, empty if none
+     */
+    public static String nodePretty(Node n, String leaderId) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"ID:", n.id()});
+        if (!n.metadata().labels().isEmpty()) {
+            rows.add(new String[] {"Labels:", ""});
+            n.metadata().labels().forEach((k, v) -> rows.add(new String[] {" - " + k + (v.isEmpty() ? "" : "=" + v), ""}));
+        }
+        rows.add(new String[] {"Hostname:", n.status().hostname()});
+        rows.add(new String[] {"Joined at:", n.metadata().creationTimestamp().map(Object::toString).orElse("<unknown>")});
+        rows.add(new String[] {"Status:", ""});
+        rows.add(new String[] {" State:", Tables.capitalize(n.status().state().value())});
+        if (!n.status().message().isEmpty()) {
+            rows.add(new String[] {" Message:", n.status().message()});
+        }
+        rows.add(new String[] {" Availability:", Tables.capitalize(n.spec().availability().value())});
+        if (!n.status().address().isEmpty()) {
+            rows.add(new String[] {" Address:", n.status().address()});
+        }
+        if (n.spec().role() == dev.berth.api.NodeRole.MANAGER) {
+            rows.add(new String[] {"Manager Status:", ""});
+            if (!n.status().address().isEmpty()) {
+                rows.add(new String[] {" Address:", n.status().address()});
+            }
+            rows.add(new String[] {" Raft Status:", n.status().state() == dev.berth.api.NodeState.READY
+                    ? "Reachable" : "Unreachable"});
+            rows.add(new String[] {" Leader:", n.id().equals(leaderId) ? "Yes" : "No"});
+        }
+        rows.add(new String[] {"Resources:", ""});
+        rows.add(new String[] {" CPUs:", Tables.cpus(n.status().resources().cpus())});
+        rows.add(new String[] {" Memory:", n.status().resources().memory().human()});
+        rows.add(new String[] {"Engine Version:", n.status().engineVersion().isEmpty() ? "<unknown>"
+                : n.status().engineVersion()});
+        int width = rows.stream().filter(r -> !r[1].isEmpty()).mapToInt(r -> r[0].length()).max().orElse(0) + 2;
+        StringBuilder out = new StringBuilder();
+        for (String[] r : rows) {
+            out.append(r[1].isEmpty() ? r[0] : r[0] + " ".repeat(width - r[0].length()) + r[1]).append('\n');
+        }
+        return out.toString();
+    }
+
     /** A task: its service, slot, node, states and container. */
     public static String task(Task t, Map<String, String> hostnames, Instant now) {
         String node = t.spec().nodeId().isEmpty() ? "<unassigned>"

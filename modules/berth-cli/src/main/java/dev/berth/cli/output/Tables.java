@@ -137,12 +137,25 @@ public final class Tables {
      * by slot (global tasks: by node), newest task of a slot first, older ones as {@code \_ name}.
      */
     public static Table servicePs(List<Task> tasks, Map<String, String> hostnames, Instant now) {
+        return taskPs(tasks, hostnames, now, false);
+    }
+
+    /**
+     * {@code berth node ps}: the table of {@code service ps} for the tasks of nodes (docker's
+     * {@code node ps} has the same columns and history rows); {@code noTrunc} shows whole ids.
+     */
+    public static Table nodePs(List<Task> tasks, Map<String, String> hostnames, Instant now, boolean noTrunc) {
+        return taskPs(tasks, hostnames, now, noTrunc);
+    }
+
+    private static Table taskPs(List<Task> tasks, Map<String, String> hostnames, Instant now, boolean noTrunc) {
         Table table = Table.of("ID", "NAME", "IMAGE", "NODE", "DESIRED STATE", "CURRENT STATE", "ERROR", "PORTS");
         for (List<Task> slot : bySlot(tasks)) {
             for (int i = 0; i < slot.size(); i++) {
                 Task t = slot.get(i);
                 String error = t.status().error().isEmpty() ? "" : "\"" + t.status().error() + "\"";
-                table.row(shortId(t.id()), (i == 0 ? "" : "\\_ ") + t.displayName(), t.spec().template().image(),
+                table.row(noTrunc ? t.id() : shortId(t.id()), (i == 0 ? "" : "\\_ ") + t.displayName(),
+                        t.spec().template().image(),
                         node(t, hostnames), t.spec().desiredState().display(), currentState(t, now), error,
                         hostPorts(t.spec().template().ports()));
             }
@@ -179,19 +192,28 @@ public final class Tables {
     }
 
     /**
-     * {@code berth node ls}: {@code ID HOSTNAME STATUS AVAILABILITY MANAGER STATUS}; the leader is
-     * {@code Leader}, other managers {@code Reachable}, and the node that answered has {@code *}
-     * after its id, as in docker.
+     * {@code berth node ls} with the answering manager's node marked {@code *}; see
+     * {@link #nodeLs(List, ApiInfo, String)}.
      */
     public static Table nodeLs(List<Node> nodes, ApiInfo info) {
-        Table table = Table.of("ID", "HOSTNAME", "STATUS", "AVAILABILITY", "MANAGER STATUS");
+        return nodeLs(nodes, info, info.managerNodeId());
+    }
+
+    /**
+     * {@code berth node ls}: {@code ID HOSTNAME STATUS AVAILABILITY MANAGER STATUS ENGINE VERSION},
+     * by hostname; the leader is {@code Leader}, other managers {@code Reachable}, and the node
+     * {@code currentNodeId} (the one the CLI runs on) has {@code " *"} after its id, as in docker.
+     */
+    public static Table nodeLs(List<Node> nodes, ApiInfo info, String currentNodeId) {
+        Table table = Table.of("ID", "HOSTNAME", "STATUS", "AVAILABILITY", "MANAGER STATUS", "ENGINE VERSION");
         nodes.stream().sorted(Comparator.comparing((Node n) -> n.status().hostname()).thenComparing(Node::id))
                 .forEach(n -> table.row(
-                        n.id() + (n.id().equals(info.managerNodeId()) ? " *" : ""),
+                        n.id() + (n.id().equals(currentNodeId) ? " *" : ""),
                         n.status().hostname(),
                         capitalize(n.status().state().value()),
                         capitalize(n.spec().availability().value()),
-                        managerStatus(n, info)));
+                        managerStatus(n, info),
+                        n.status().engineVersion()));
         return table;
     }
 

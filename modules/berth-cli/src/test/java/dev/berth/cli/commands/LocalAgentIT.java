@@ -37,6 +37,7 @@ class LocalAgentIT {
                 .withStateDir(state)
                 .withExternalEtcd(etcd.endpoints(), etcd.prefix())
                 .withListen("127.0.0.1", 0)
+                .withClusterListen("127.0.0.1", 0)
                 .withHostname("init-host")
                 .withElectionTtl(Duration.ofSeconds(2))).start());
         InitCommand init = new InitCommand();

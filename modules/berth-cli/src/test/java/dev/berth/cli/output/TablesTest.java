@@ -91,7 +91,7 @@ class TablesTest {
                 node("m2", "c-manager", NodeRole.MANAGER), node("m1", "a-manager", NodeRole.MANAGER)), info)
                 .render().lines().toList();
         assertThat(lines.get(0).split("\\s{2,}"))
-                .containsExactly("ID", "HOSTNAME", "STATUS", "AVAILABILITY", "MANAGER STATUS");
+                .containsExactly("ID", "HOSTNAME", "STATUS", "AVAILABILITY", "MANAGER STATUS", "ENGINE VERSION");
         assertThat(lines.get(1).split("\\s{2,}")).containsExactly("m1 *", "a-manager", "Ready", "Active", "Leader");
         assertThat(lines.get(2).split("\\s{2,}")).containsExactly("w1", "b-worker", "Ready", "Active");
         assertThat(lines.get(3).split("\\s{2,}")).containsExactly("m2", "c-manager", "Ready", "Active", "Reachable");
@@ -110,5 +110,45 @@ class TablesTest {
                 .containsExactly("web", "replicated", "0/2", "berth/whoami:1", "*:4567->4567/tcp", "90s");
         assertThat(Tables.getRow(task("t1", 1, "n1", TaskState.PENDING, 2), false, Map.of("n1", "h1"), NOW))
                 .containsExactly("whoami.1", "t1", "h1", "Running", "Pending 2 seconds ago", "");
+    }
+
+    @Test
+    void nodeLsMarksTheCurrentNodeAndShowsTheEngine() {
+        ApiInfo info = new ApiInfo("v", "c", "m1", "m1");
+        Node worker = node("w1", "b-worker", NodeRole.WORKER);
+        worker = worker.withStatus(new NodeStatus(NodeState.DOWN, "heartbeat lost", "b-worker", "10.0.0.2",
+                ResourceList.NONE, "20.10.24", Optional.empty())).withSpec(new NodeSpec(NodeRole.WORKER,
+                NodeAvailability.DRAIN));
+        List<String> lines = Tables.nodeLs(List.of(worker, node("m1", "a-manager", NodeRole.MANAGER)), info, "w1")
+                .render().lines().toList();
+        assertThat(lines.get(1).split("\\s{2,}")).containsExactly("m1", "a-manager", "Ready", "Active", "Leader");
+        assertThat(lines.get(2).split("\\s{2,}")).containsExactly("w1 *", "b-worker", "Down", "Drain", "20.10.24");
+    }
+
+    @Test
+    void nodePsShowsWholeIdsWhenNotTruncated() {
+        Task t = task("abcdefghijklmnopqrstuvwxy", 1, "n1", TaskState.RUNNING, 2);
+        assertThat(Tables.nodePs(List.of(t), Map.of("n1", "h1"), NOW, false).render())
+                .contains("abcdefghijkl ").doesNotContain("abcdefghijklm");
+        assertThat(Tables.nodePs(List.of(t), Map.of("n1", "h1"), NOW, true).render())
+                .contains("abcdefghijklmnopqrstuvwxy").contains("h1");
+    }
+
+    @Test
+    void nodePrettyIsDockersHumanView() {
+        Node m = node("m1", "a-manager", NodeRole.MANAGER);
+        m = m.withMetadata(m.metadata().withLabels(Map.of("zone", "a", "ssd", "")));
+        String pretty = Describe.nodePretty(m, "m1");
+        List<String> lines = pretty.lines().toList();
+        assertThat(lines.get(0)).matches("ID:\\s+m1");
+        assertThat(lines.get(1)).isEqualTo("Labels:");
+        assertThat(lines.get(2)).isEqualTo(" - ssd");
+        assertThat(lines.get(3)).isEqualTo(" - zone=a");
+        assertThat(pretty).containsPattern("Hostname:\\s+a-manager").containsPattern("\n State:\\s+Ready\n")
+                .containsPattern(" Availability:\\s+Active").contains("Manager Status:\n")
+                .containsPattern(" Leader:\\s+Yes").containsPattern(" CPUs:\\s+2\n")
+                .containsPattern("Engine Version:\\s+<unknown>");
+        assertThat(Describe.nodePretty(node("w1", "b", NodeRole.WORKER), "m1")).doesNotContain("Manager Status")
+                .doesNotContain("Labels:");
     }
 }

@@ -35,12 +35,23 @@ import java.util.function.Supplier;
  * have one live task per eligible node. Like Swarm, the reconciler never deletes: scaling down and
  * moving away from a node only set {@code desiredState: SHUTDOWN}; the reaper deletes later.
  *
+ * <p>A task whose node is down, drained or deleted, or (swarmkit's constraint enforcer) no
+ * longer satisfies the task's placement constraints, is shut down and its slot refilled in the
+ * same decision, without the restart delay: the node went away, the task did not fail. Its
+ * status stays the agent's, so a node that comes back stops it; only a task on a node that was
+ * deleted, which no agent will ever report on, is marked {@code ORPHANED} by the manager.
+ *
  * <p>A task that stops on its own is handled by the service's restart policy
  * ({@link RestartDecider}): it is marked SHUTDOWN and kept as history, and its slot is refilled
  * only once the policy's delay has passed, or never if the policy says so; {@link #decide}
  * reports when the next delayed restart is due so that the controller can look again then.
  */
 public final class ServiceReconciler {
+
+    /** Why a task on a node that was deleted is shut down (and orphaned). */
+    static final String NODE_REMOVED = "node removed";
+    /** Why a task is shut down when its node no longer matches its placement constraints. */
+    static final String CONSTRAINTS_UNMET = "node no longer satisfies the service's constraints";
 
     private ServiceReconciler() {
     }
@@ -84,6 +95,10 @@ public final class ServiceReconciler {
             Collection<Task> tasks, Collection<Node> nodes, Instant now, Supplier<String> ids) {
         List<ServiceAction> actions = new ArrayList<>();
         Set<String> shutDown = new HashSet<>();
+        Map<String, Node> nodesById = new HashMap<>();
+        for (Node node : nodes) {
+            nodesById.put(node.id(), node);
+        }
         List<Task> owned = new ArrayList<>();
         for (Task task : tasks) {
             if (!task.spec().serviceName().equals(serviceName)) {
@@ -97,13 +112,10 @@ public final class ServiceReconciler {
             }
         }
         if (service.isEmpty()) {
-            return new Decision(actions, Optional.empty());
+            return new Decision(orphanOnRemovedNodes(serviceName, tasks, nodesById, actions, shutDown, now),
+                    Optional.empty());
         }
         Service svc = service.get();
-        Map<String, Node> nodesById = new HashMap<>();
-        for (Node node : nodes) {
-            nodesById.put(node.id(), node);
-        }
         Wake wake = new Wake();
         int desired;
         if (svc.spec().mode() == ServiceMode.GLOBAL) {
@@ -120,10 +132,51 @@ public final class ServiceReconciler {
             }
         }
         ServiceStatus status = new ServiceStatus(desired, running, svc.metadata().generation());
+        List<ServiceAction> out = orphanOnRemovedNodes(serviceName, tasks, nodesById, actions, shutDown, now);
         if (!status.equals(svc.status())) {
-            actions.add(new ServiceAction.UpdateServiceStatus(svc.withStatus(status)));
+            out.add(new ServiceAction.UpdateServiceStatus(svc.withStatus(status)));
         }
-        return new Decision(actions, wake.at);
+        return new Decision(out, wake.at);
+    }
+
+    /**
+     * Ends the status of the service's tasks on nodes that no longer exist: no agent will ever
+     * report them stopped, so, as Swarm does, the manager marks them {@code ORPHANED}. They then
+     * count as history and the reaper can delete them; a shut-down task would otherwise stay
+     * "shutting down" for good. Tasks shut down in this reconcile are orphaned in the same write.
+     *
+     * @return the actions, with those shutdowns orphaned and any further orphanings added
+     */
+    private static List<ServiceAction> orphanOnRemovedNodes(String serviceName, Collection<Task> tasks,
+            Map<String, Node> nodes, List<ServiceAction> actions, Set<String> shutDown, Instant now) {
+        List<ServiceAction> out = new ArrayList<>(actions.size());
+        for (ServiceAction action : actions) {
+            if (action instanceof ServiceAction.ShutdownTask s && onRemovedNode(s.updated(), nodes)) {
+                out.add(new ServiceAction.ShutdownTask(orphaned(s.updated(), now), s.reason()));
+            } else {
+                out.add(action);
+            }
+        }
+        for (Task task : tasks) {
+            if (task.spec().serviceName().equals(serviceName) && !task.isLive() && !shutDown.contains(task.id())
+                    && onRemovedNode(task, nodes)) {
+                shutDown.add(task.id());
+                out.add(new ServiceAction.ShutdownTask(orphaned(task, now), NODE_REMOVED));
+            }
+        }
+        return out;
+    }
+
+    /** Whether {@code task} has not stopped yet and sits on a node that is not in the cluster any more. */
+    private static boolean onRemovedNode(Task task, Map<String, Node> nodes) {
+        return !task.status().state().isTerminal() && !task.spec().nodeId().isEmpty()
+                && !nodes.containsKey(task.spec().nodeId());
+    }
+
+    private static Task orphaned(Task task, Instant now) {
+        Task updated = task.spec().desiredState().ordinal() > TaskState.RUNNING.ordinal() ? task
+                : task.withSpec(task.spec().withDesiredState(TaskState.SHUTDOWN));
+        return updated.withStatus(task.status().movedTo(TaskState.ORPHANED, NODE_REMOVED, "", now));
     }
 
     /** The earliest pending restart seen so far. */
@@ -140,6 +193,7 @@ public final class ServiceReconciler {
     private static void reconcileReplicated(Service svc, List<Task> owned, Map<String, Node> nodes,
             Instant now, Supplier<String> ids, List<ServiceAction> actions, Set<String> shutDown, Wake wake) {
         int replicas = svc.spec().replicas();
+        Map<List<String>, Optional<List<Constraint>>> parsed = new HashMap<>();
         TreeMap<Integer, List<Task>> bySlot = new TreeMap<>();
         Sorted<Integer> byPlace = Sorted.of(owned, t -> t.spec().slot());
         Map<Integer, List<Task>> history = byPlace.history();
@@ -155,6 +209,16 @@ public final class ServiceReconciler {
             }
             Optional<String> gone = task.spec().nodeId().isEmpty() ? Optional.empty()
                     : nodeUnusable(nodes.get(task.spec().nodeId()));
+            if (gone.isEmpty() && !task.spec().nodeId().isEmpty()) {
+                // swarmkit's constraint enforcer: the node's labels (or role, hostname) changed
+                // under a placed task. The task's own constraints decide, not the service's: a
+                // changed spec is the rollout's business.
+                List<String> rules = task.spec().template().placement().constraints();
+                Optional<List<Constraint>> constraints = parsed.computeIfAbsent(rules, ServiceReconciler::parse);
+                if (!matches(constraints, nodes.get(task.spec().nodeId()))) {
+                    gone = Optional.of(CONSTRAINTS_UNMET);
+                }
+            }
             if (gone.isPresent()) {
                 // the slot then has no kept task, so a replacement is created below
                 shutdown(actions, shutDown, task, now, gone.get());
@@ -248,7 +312,7 @@ public final class ServiceReconciler {
             Node node = nodes.get(nodeId);
             Optional<String> gone = nodeUnusable(node);
             if (gone.isEmpty() && !matches(constraints, node)) {
-                gone = Optional.of("node no longer satisfies the service's constraints");
+                gone = Optional.of(CONSTRAINTS_UNMET);
             }
             if (gone.isPresent()) {
                 shutdown(actions, shutDown, task, now, gone.get());
@@ -296,7 +360,7 @@ public final class ServiceReconciler {
     /** Why a task must leave {@code node}: it was deleted, is down or drained; empty when it may stay. */
     static Optional<String> nodeUnusable(Node node) {
         if (node == null) {
-            return Optional.of("node removed");
+            return Optional.of(NODE_REMOVED);
         }
         if (node.status().state() == NodeState.DOWN) {
             return Optional.of("node down");
@@ -308,9 +372,13 @@ public final class ServiceReconciler {
     }
 
     private static Optional<List<Constraint>> constraints(Service svc) {
+        return parse(svc.spec().placement().constraints());
+    }
+
+    private static Optional<List<Constraint>> parse(List<String> constraints) {
         List<Constraint> parsed = new ArrayList<>();
         try {
-            for (String c : svc.spec().placement().constraints()) {
+            for (String c : constraints) {
                 parsed.add(Constraint.parse(c));
             }
         } catch (IllegalArgumentException e) {

@@ -6,6 +6,7 @@ import dev.berth.api.ApiObject;
 import dev.berth.api.Kind;
 import dev.berth.api.Node;
 import dev.berth.api.ObjectMeta;
+import dev.berth.api.Task;
 import dev.berth.api.codec.Codec;
 import dev.berth.api.codec.DecodeException;
 import dev.berth.api.validation.Validation;
@@ -149,8 +150,25 @@ public final class ApiOperations {
         }
     }
 
-    /** Deletes {@code kind/name}; with {@code resourceVersion} above 0 only at that version. */
+    /**
+     * Deletes {@code kind/name}; with {@code resourceVersion} above 0 only at that version. A node
+     * is deleted as {@link #deleteNode} does without force.
+     */
     public ApiObject delete(Kind<?> kind, String name, long resourceVersion) {
+        return delete(kind, name, resourceVersion, false);
+    }
+
+    /**
+     * Deletes the node {@code name} (Swarm's {@code docker node rm}): refused (409) for a manager,
+     * and without {@code force} for a node that is up or still has tasks meant to run (see
+     * {@link ObjectWrites#nodeRemovalRefusal}). Its tasks are left to the service controller,
+     * which replaces the tasks of a node that no longer exists.
+     */
+    public ApiObject deleteNode(String name, long resourceVersion, boolean force) {
+        return delete(Kind.NODE, name, resourceVersion, force);
+    }
+
+    private ApiObject delete(Kind<?> kind, String name, long resourceVersion, boolean force) {
         requireWritable(kind);
         for (int attempt = 1; ; attempt++) {
             ApiObject stored = get(kind, name);
@@ -158,9 +176,17 @@ public final class ApiOperations {
             if (resourceVersion > 0 && current != resourceVersion) {
                 throw stale(kind, name, resourceVersion, current);
             }
+            if (stored instanceof Node node) {
+                List<Task> tasks = store.list(Kind.TASK).items().stream()
+                        .filter(t -> t.spec().nodeId().equals(node.id())).toList();
+                Optional<String> refusal = ObjectWrites.nodeRemovalRefusal(node, tasks, force);
+                if (refusal.isPresent()) {
+                    throw new ApiException(ApiError.conflict(refusal.get()));
+                }
+            }
             try {
                 store.delete(kind, name, current);
-                LOG.info("deleted {}", ref(kind, name));
+                LOG.info("deleted {}{}", ref(kind, name), force ? " (forced)" : "");
                 return stored;
             } catch (StoreException.Conflict e) {
                 if (resourceVersion > 0 || attempt >= CAS_ATTEMPTS) {

@@ -2,7 +2,9 @@ package dev.berth.manager.api;
 
 import dev.berth.api.ApiObject;
 import dev.berth.api.Kind;
+import dev.berth.api.NodeRole;
 import dev.berth.api.codec.Codec;
+import dev.berth.manager.pki.ClusterPki;
 import dev.berth.store.ObjectStore;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -57,6 +59,7 @@ public final class ApiServer implements AutoCloseable {
     private final Set<WatchStream> watches = ConcurrentHashMap.newKeySet();
     private HttpServer server;
     private Handler<ServerWebSocket> sessions;
+    private ClusterPki pki;
 
     public ApiServer(Vertx vertx, ObjectStore store, Clock clock, ClusterInfo info, long maxBodyBytes) {
         this.vertx = vertx;
@@ -79,6 +82,14 @@ public final class ApiServer implements AutoCloseable {
      */
     public void sessions(Handler<ServerWebSocket> handler) {
         this.sessions = handler;
+    }
+
+    /**
+     * Serves the join tokens ({@code GET /api/v1/join-tokens},
+     * {@code POST /api/v1/join-tokens/{role}/rotate}) from {@code pki}. Call before {@link #listen}.
+     */
+    public void joinTokens(ClusterPki clusterPki) {
+        this.pki = clusterPki;
     }
 
     /**
@@ -132,6 +143,9 @@ public final class ApiServer implements AutoCloseable {
         router.get("/api/v1/info").handler(this::info);
         router.post("/api/v1/apply").handler(this::apply);
         router.post("/api/v1/nodes/register").handler(this::register);
+        // before /api/v1/:kind, which would take "join-tokens" for an unknown kind
+        router.get("/api/v1/join-tokens").handler(this::joinTokens);
+        router.post("/api/v1/join-tokens/:role/rotate").handler(this::rotateJoinToken);
         router.get("/api/v1/:kind").handler(this::list);
         router.post("/api/v1/:kind").handler(this::create);
         router.get("/api/v1/:kind/:name").handler(this::get);
@@ -216,7 +230,10 @@ public final class ApiServer implements AutoCloseable {
 
     private void delete(RoutingContext ctx) {
         kind(ctx).ifPresent(k -> blocking(ctx,
-                () -> operations.delete(k, ctx.pathParam("name"), resourceVersion(ctx)),
+                () -> k == Kind.NODE
+                        ? operations.deleteNode(ctx.pathParam("name"), resourceVersion(ctx),
+                                "true".equalsIgnoreCase(ctx.request().getParam("force")))
+                        : operations.delete(k, ctx.pathParam("name"), resourceVersion(ctx)),
                 (c, o) -> send(c, 200, o)));
     }
 
@@ -228,6 +245,38 @@ public final class ApiServer implements AutoCloseable {
     private void register(RoutingContext ctx) {
         blocking(ctx, () -> operations.register(ApiOperations.decodeRegistration(body(ctx), contentType(ctx))),
                 (c, r) -> send(c, r.created() ? 201 : 200, r.node()));
+    }
+
+    private void joinTokens(RoutingContext ctx) {
+        ClusterPki p = pki;
+        if (p == null) {
+            fail(ctx, ApiError.notFound("this manager has no cluster CA, so no join tokens"));
+            return;
+        }
+        blocking(ctx, p::tokens, (c, tokens) -> send(c, 200, tokens));
+    }
+
+    private void rotateJoinToken(RoutingContext ctx) {
+        ClusterPki p = pki;
+        if (p == null) {
+            fail(ctx, ApiError.notFound("this manager has no cluster CA, so no join tokens"));
+            return;
+        }
+        String role = ctx.pathParam("role");
+        NodeRole r;
+        if (NodeRole.WORKER.value().equals(role)) {
+            r = NodeRole.WORKER;
+        } else if (NodeRole.MANAGER.value().equals(role)) {
+            r = NodeRole.MANAGER;
+        } else {
+            fail(ctx, ApiError.badRequest("role", "role: expected worker or manager, got \"" + role + "\""));
+            return;
+        }
+        blocking(ctx, () -> {
+            var tokens = p.rotate(r);
+            LOG.info("the {} join token was rotated", r.value());
+            return tokens;
+        }, (c, tokens) -> send(c, 200, tokens));
     }
 
     /** The kind of the URL; answers 404 and returns empty when it names none. */

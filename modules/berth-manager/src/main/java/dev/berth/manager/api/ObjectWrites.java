@@ -5,13 +5,18 @@ import dev.berth.api.Cluster;
 import dev.berth.api.ClusterStatus;
 import dev.berth.api.Kind;
 import dev.berth.api.Node;
+import dev.berth.api.NodeSpec;
+import dev.berth.api.NodeState;
+import dev.berth.api.NodeRole;
 import dev.berth.api.NodeStatus;
 import dev.berth.api.ObjectMeta;
 import dev.berth.api.Service;
 import dev.berth.api.ServiceStatus;
 import dev.berth.api.Task;
+import dev.berth.api.TaskState;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -55,7 +60,8 @@ public final class ObjectWrites {
      * one up when the spec changed. The resourceVersion to compare against is the body's when it
      * is above 0 (the client's optimistic lock), else the stored one (replace whatever is there).
      */
-    public static ApiObject forReplace(ApiObject stored, ApiObject body) {
+    public static ApiObject forReplace(ApiObject stored, ApiObject originalBody) {
+        ApiObject body = withServerOwnedSpec(stored, originalBody);
         ObjectMeta meta = withServerAnnotations(stored, body.metadata()).replacing(stored.metadata());
         if (!Objects.equals(spec(stored), spec(body))) {
             meta = meta.withGeneration(stored.metadata().generation() + 1);
@@ -67,10 +73,56 @@ public final class ObjectWrites {
     }
 
     /** Whether {@code body} would change nothing the user owns in {@code stored}. */
-    public static boolean sameUserContent(ApiObject stored, ApiObject body) {
+    public static boolean sameUserContent(ApiObject stored, ApiObject originalBody) {
+        ApiObject body = withServerOwnedSpec(stored, originalBody);
         return Objects.equals(spec(stored), spec(body))
                 && stored.metadata().labels().equals(body.metadata().labels())
                 && stored.metadata().annotations().equals(withServerAnnotations(stored, body.metadata()).annotations());
+    }
+
+    /**
+     * {@code body} with the parts of the spec a user does not own taken from {@code stored}: a
+     * node's role is what it joined as (a worker token makes a worker), so a replace or an apply
+     * of a Node changes only its availability, labels and annotations, and a manifest that leaves
+     * {@code role} out does not demote a manager.
+     */
+    static ApiObject withServerOwnedSpec(ApiObject stored, ApiObject body) {
+        if (stored instanceof Node s && body instanceof Node b && s.spec().role() != b.spec().role()) {
+            return b.withSpec(new NodeSpec(s.spec().role(), b.spec().availability()));
+        }
+        return body;
+    }
+
+    /**
+     * Why {@code node} may not be removed now, or empty when it may; Swarm's rules for
+     * {@code docker node rm}. A manager is never removed (it holds an etcd member and may run the
+     * controllers: it leaves with {@code berth leave --force} on its own server). Without
+     * {@code force}, a node that is up, or that still has tasks meant to run, stays: removing it
+     * would strand those tasks on a machine that may come back.
+     *
+     * @param tasks the tasks placed on the node (any state)
+     */
+    public static java.util.Optional<String> nodeRemovalRefusal(Node node, List<Task> tasks, boolean force) {
+        String name = "node " + node.id() + (node.status().hostname().isEmpty() ? ""
+                : " (" + node.status().hostname() + ")");
+        if (node.spec().role() == NodeRole.MANAGER) {
+            return java.util.Optional.of(name + " is a manager: a manager cannot be removed; stop it with"
+                    + " 'berth leave --force' on that server");
+        }
+        if (force) {
+            return java.util.Optional.empty();
+        }
+        if (node.status().state() == NodeState.READY) {
+            return java.util.Optional.of(name + " is not down and can't be removed; use --force"
+                    + " (or run 'berth leave' on it first)");
+        }
+        long meantToRun = tasks.stream().filter(t -> t.spec().nodeId().equals(node.id()))
+                .filter(t -> t.spec().desiredState().ordinal() <= TaskState.RUNNING.ordinal()).count();
+        if (meantToRun > 0) {
+            return java.util.Optional.of(name + " still has " + meantToRun + (meantToRun == 1 ? " task" : " tasks")
+                    + " meant to run and can't be removed; use --force");
+        }
+        return java.util.Optional.empty();
     }
 
     private static ObjectMeta withServerAnnotations(ApiObject stored, ObjectMeta meta) {

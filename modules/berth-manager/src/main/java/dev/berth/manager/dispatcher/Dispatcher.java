@@ -111,13 +111,26 @@ public final class Dispatcher implements AutoCloseable {
         ingest.start();
     }
 
-    /** Serves a new WebSocket as an agent session. */
+    /**
+     * Serves a new WebSocket as an agent session whose node says who it is in its Hello (the
+     * local API's plain route: whoever reaches it administers the cluster anyway).
+     */
     public void accept(ServerWebSocket ws) {
+        accept(ws, Optional.empty());
+    }
+
+    /**
+     * Serves a new WebSocket as an agent session. With {@code verifiedNodeId} (the CN of a client
+     * certificate the cluster CA issued) the session is that node's only: a Hello naming another
+     * node is refused, and so is a node whose Node object is gone (removed from the cluster), so
+     * removing a node revokes its certificate.
+     */
+    public void accept(ServerWebSocket ws, Optional<String> verifiedNodeId) {
         if (shuttingDown) {
             ws.close((short) 1001, "manager shutting down");
             return;
         }
-        NodeSession session = new NodeSession(this, ws, vertx.getOrCreateContext());
+        NodeSession session = new NodeSession(this, ws, vertx.getOrCreateContext(), verifiedNodeId);
         all.add(session);
         session.start();
     }

@@ -12,8 +12,8 @@ import java.time.Instant;
  *   <li>A node with an open session is {@code ready}.</li>
  *   <li>A ready node whose session key was seen disappearing is {@code down} after a short
  *       delay (the agent closed its session, or stopped heartbeating and its lease was revoked or
- *       expired); the delay, about a heartbeat, lets an agent whose connection merely broke come
- *       back before all its tasks are replaced.</li>
+ *       expired); the delay, the cluster's {@code reconnectGrace} (0.5 s by default), lets an
+ *       agent whose connection merely broke come back before all its tasks are replaced.</li>
  *   <li>A ready node that a session once kept alive (its status message is
  *       {@link #SESSION_OPEN}) but has no session key now, without that disappearance having
  *       been seen (a new leader, or a Hello whose session died before its key was written), is

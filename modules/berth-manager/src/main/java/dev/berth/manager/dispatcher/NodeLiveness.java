@@ -65,6 +65,14 @@ public final class NodeLiveness implements AutoCloseable {
     private volatile boolean closed;
 
     /**
+     * A liveness controller with the config's {@code livenessGrace} (the cluster's
+     * {@code leaderChangeGrace}) and {@code lossDelay} (its {@code reconnectGrace}).
+     */
+    public NodeLiveness(EtcdStore store, Clock clock, DispatcherConfig config) {
+        this(store, clock, config.livenessGrace(), config.lossDelay());
+    }
+
+    /**
      * @param grace how long a node kept alive by a session may lack its key when this leader did
      *     not see the key go (see {@link LivenessRules})
      * @param lossDelay how long after its key went a node is marked down

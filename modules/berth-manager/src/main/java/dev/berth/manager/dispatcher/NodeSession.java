@@ -49,6 +49,8 @@ final class NodeSession {
     private final Context context;
     private final long ttlMillis;
     private final String remote;
+    /** The node id of the peer's verified client certificate, on the cluster port. */
+    private final Optional<String> verifiedNodeId;
 
     private State state = State.HELLO;
     private String nodeId;
@@ -66,7 +68,8 @@ final class NodeSession {
     private List<AssignmentDiff.Change> pending = new ArrayList<>();
     private boolean flushScheduled;
 
-    NodeSession(Dispatcher dispatcher, ServerWebSocket ws, Context context) {
+    NodeSession(Dispatcher dispatcher, ServerWebSocket ws, Context context, Optional<String> verifiedNodeId) {
+        this.verifiedNodeId = verifiedNodeId;
         this.dispatcher = dispatcher;
         this.ws = ws;
         this.context = context;
@@ -136,13 +139,28 @@ final class NodeSession {
     }
 
     private void hello(SessionMessage.Hello hello) {
-        state = State.REGISTERING;
         cancelTimer(helloTimer);
-        String id = hello.nodeId().isEmpty() ? Ids.random() : hello.nodeId();
+        if (verifiedNodeId.isPresent() && !hello.nodeId().isEmpty() && !hello.nodeId().equals(verifiedNodeId.get())) {
+            // still in HELLO: the close hands the session back to the dispatcher
+            fail(403, "the client certificate is node " + verifiedNodeId.get() + "'s; this Hello claims node "
+                    + hello.nodeId());
+            return;
+        }
+        state = State.REGISTERING;
+        String id = verifiedNodeId.orElse(hello.nodeId().isEmpty() ? Ids.random() : hello.nodeId());
         long ttl = dispatcher.config().sessionTtlSeconds();
         dispatcher.worker().<Long>executeBlocking(() -> register(id, hello, ttl), false).onComplete(ar -> {
             if (ar.failed() && state != State.REGISTERING) {
                 dispatcher.ended(this, null, 0);
+                return;
+            }
+            if (ar.failed()) {
+                // nothing is held (register() handed its lease back): the close that follows
+                // returns the session to the dispatcher like one that never said Hello
+                state = State.HELLO;
+            }
+            if (ar.failed() && ar.cause() instanceof RemovedNode) {
+                fail(403, ar.cause().getMessage());
                 return;
             }
             if (ar.failed()) {
@@ -169,6 +187,9 @@ final class NodeSession {
      * must never see the node ready without its key). Returns the lease id. Worker thread.
      */
     private long register(String id, SessionMessage.Hello hello, long ttl) throws Exception {
+        if (verifiedNodeId.isPresent() && dispatcher.store().get(Kind.NODE, id).isEmpty()) {
+            throw new RemovedNode(id);
+        }
         var leases = dispatcher.store().client().getLeaseClient();
         long lease = leases.grant(ttl).get(10, TimeUnit.SECONDS).getID();
         try {
@@ -178,11 +199,44 @@ final class NodeSession {
             NodeRole role = "manager".equalsIgnoreCase(hello.role()) ? NodeRole.MANAGER : NodeRole.WORKER;
             NodeRegistration registration = new NodeRegistration(id, hello.hostname(), hello.address(), role,
                     hello.resources().cpus(), hello.resources().memory(), hello.engineVersion(), hello.labels());
-            dispatcher.operations().register(registration, LivenessRules.SESSION_OPEN);
+            if (verifiedNodeId.isPresent()) {
+                refreshExisting(id, registration);
+            } else {
+                dispatcher.operations().register(registration, LivenessRules.SESSION_OPEN);
+            }
             return lease;
         } catch (Exception | Error e) {
             leases.revoke(lease);
             throw e;
+        }
+    }
+
+    /**
+     * Refreshes the status of a node that joined with a certificate; never creates it, so a node
+     * removed while its agent was away cannot come back by reconnecting. Worker thread.
+     */
+    private void refreshExisting(String id, NodeRegistration registration) {
+        for (int attempt = 1; ; attempt++) {
+            Optional<Node> stored = dispatcher.store().get(Kind.NODE, id);
+            if (stored.isEmpty()) {
+                throw new RemovedNode(id);
+            }
+            try {
+                dispatcher.store().update(registration.refresh(stored.get(), dispatcher.clock().instant(),
+                        LivenessRules.SESSION_OPEN));
+                return;
+            } catch (StoreException.Conflict | StoreException.NotFound e) {
+                if (attempt >= 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** A certified node whose Node object is gone: it was removed and must join again. */
+    private static final class RemovedNode extends RuntimeException {
+        RemovedNode(String id) {
+            super("node " + id + " was removed from the cluster: join it again");
         }
     }
 

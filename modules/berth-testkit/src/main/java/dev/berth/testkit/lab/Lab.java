@@ -49,13 +49,11 @@ public final class Lab {
     private static final String ANSI = "\u001B\\[[0-9;]*m";
 
     private final LabScript script;
-    private final String osHostname;
     private final boolean berth;
     private final List<LabNode> nodes = new CopyOnWriteArrayList<>();
 
-    private Lab(LabScript script, String osHostname, boolean berth) {
+    private Lab(LabScript script, boolean berth) {
         this.script = script;
-        this.osHostname = osHostname;
         this.berth = berth;
     }
 
@@ -70,14 +68,14 @@ public final class Lab {
         if (count < 1 || count > LabNode.MAX_INDEX) {
             throw new IllegalArgumentException("@LabNodes must be 1.." + LabNode.MAX_INDEX + ", got " + count);
         }
-        Lab lab = new Lab(script, osHostname(), berth);
+        Lab lab = new Lab(script, berth);
         List<String> args = new ArrayList<>(List.of("up", String.valueOf(count)));
         if (!berth) {
             args.add("--no-berth");
         }
         lab.change(UP_TIMEOUT, args);
         for (int i = 1; i <= count; i++) {
-            lab.nodes.add(LabNode.of(i, lab.osHostname));
+            lab.nodes.add(LabNode.of(i));
         }
         return lab;
     }
@@ -195,7 +193,7 @@ public final class Lab {
         } catch (NumberFormatException e) {
             throw new LabException("lab.sh add printed no node index: " + r.stdout(), e);
         }
-        LabNode node = LabNode.of(index, osHostname);
+        LabNode node = LabNode.of(index);
         nodes.add(node);
         return node;
     }
@@ -229,18 +227,5 @@ public final class Lab {
     private static String lastLines(String text, int n) {
         List<String> lines = text.strip().lines().map(l -> l.replaceAll(ANSI, "")).toList();
         return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
-    }
-
-    /** This machine's host name, which node 1's Berth reports ({@code berth init} takes no --hostname). */
-    private static String osHostname() {
-        try {
-            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
-        } catch (IOException e) {
-            try {
-                return InetAddress.getLocalHost().getHostName();
-            } catch (IOException e2) {
-                return "localhost";
-            }
-        }
     }
 }

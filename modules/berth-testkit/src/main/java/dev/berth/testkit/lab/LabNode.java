@@ -11,8 +11,7 @@ import java.nio.file.Path;
  * @param address its address on the lab bridge, {@code 10.99.0.(10+I)}
  * @param dockerHost its Docker engine, {@code unix:///run/berth-lab/I/docker.sock}
  * @param stateDir its Berth state directory (node id, and etcd on node 1)
- * @param hostname the host name its Berth node reports: {@code lab-I}, or this machine's name on
- *     node 1 ({@code berth init} has no {@code --hostname})
+ * @param hostname the host name its Berth node reports: {@code lab-I} (init and join get {@code --hostname})
  */
 public record LabNode(int index, String namespace, String address, String dockerHost, Path stateDir, String hostname) {
 
@@ -29,19 +28,15 @@ public record LabNode(int index, String namespace, String address, String docker
         }
     }
 
-    /**
-     * Node {@code index} as the script builds it.
-     *
-     * @param osHostname this machine's host name (what node 1 reports)
-     */
-    public static LabNode of(int index, String osHostname) {
+    /** Node {@code index} as the script builds it. */
+    public static LabNode of(int index) {
         return new LabNode(index, "berth-lab-" + index, "10.99.0." + (10 + index),
                 "unix:///run/berth-lab/" + index + "/docker.sock", STATE_ROOT.resolve(String.valueOf(index)).resolve("berth"),
-                index == 1 ? osHostname : "lab-" + index);
+                "lab-" + index);
     }
 
     /** The manager's API as other nodes reach it: {@code http://10.99.0.11:4243}. */
     public static String managerUrl() {
-        return "http://" + of(1, "").address() + ":" + MANAGER_API_PORT;
+        return "http://" + of(1).address() + ":" + MANAGER_API_PORT;
     }
 }

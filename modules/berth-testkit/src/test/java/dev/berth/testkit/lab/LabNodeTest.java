@@ -13,7 +13,7 @@ class LabNodeTest {
 
     @Test
     void derivesEverythingFromTheIndexAsTheScriptDoes() {
-        LabNode node = LabNode.of(2, "vm");
+        LabNode node = LabNode.of(2);
 
         assertThat(node.namespace()).isEqualTo("berth-lab-2");
         assertThat(node.address()).isEqualTo("10.99.0.12");
@@ -23,15 +23,15 @@ class LabNodeTest {
     }
 
     @Test
-    void nodeOneReportsTheMachinesHostname() {
-        assertThat(LabNode.of(1, "vm").hostname()).isEqualTo("vm");
+    void nodeOneIsLabOneAndRunsTheManager() {
+        assertThat(LabNode.of(1).hostname()).isEqualTo("lab-1");
         assertThat(LabNode.managerUrl()).isEqualTo("http://10.99.0.11:4243");
     }
 
     @Test
     void rejectsIndicesTheScriptRejects() {
-        assertThatThrownBy(() -> LabNode.of(0, "vm")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> LabNode.of(201, "vm")).hasMessageContaining("1..200");
+        assertThatThrownBy(() -> LabNode.of(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LabNode.of(201)).hasMessageContaining("1..200");
     }
 
     @Test
