@@ -1,8 +1,13 @@
-package dev.berth.testkit.lab;
+package dev.berth.e2e.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.berth.testkit.lab.ExecResult;
+import dev.berth.testkit.lab.Lab;
+import dev.berth.testkit.lab.LabExtension;
+import dev.berth.testkit.lab.LabNode;
+import dev.berth.testkit.lab.LabNodes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
