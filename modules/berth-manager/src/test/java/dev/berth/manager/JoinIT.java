@@ -193,6 +193,26 @@ class JoinIT {
     }
 
     @Test
+    void removingANodeEndsItsOpenSession(@TempDir Path dir) throws Exception {
+        JoinedNode joined = join("worker-7");
+        JoinState state = JoinState.write(dir, joined);
+        AgentSession session = session(dir, "", cluster, state.tls());
+        try {
+            await().atMost(WAIT).until(session::isConnected);
+            Node node = store.get(Kind.NODE, joined.nodeId()).orElseThrow();
+
+            store.delete(Kind.NODE, joined.nodeId(), node.metadata().resourceVersion());
+
+            // ended at once, and refused on every reconnect: the node stays removed
+            await().atMost(WAIT).until(() -> !session.isConnected());
+            await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> !session.isConnected()
+                    && store.get(Kind.NODE, joined.nodeId()).isEmpty());
+        } finally {
+            session.close();
+        }
+    }
+
+    @Test
     void badTokensAreRefusedAndNothingIsWritten() throws Exception {
         String worker = manager.pki().tokens().worker();
         JoinToken good = JoinToken.parse(worker);

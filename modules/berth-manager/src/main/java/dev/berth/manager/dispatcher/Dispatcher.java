@@ -1,6 +1,7 @@
 package dev.berth.manager.dispatcher;
 
 import dev.berth.api.Kind;
+import dev.berth.api.Node;
 import dev.berth.api.Task;
 import dev.berth.controllers.Indexes;
 import dev.berth.manager.api.ApiOperations;
@@ -55,6 +56,8 @@ public final class Dispatcher implements AutoCloseable {
     private final Clock clock;
     private final DispatcherConfig config;
     private final Informer<Task> tasks;
+    /** Nodes, to end the session of a node removed from the cluster at once. */
+    private final Informer<Node> nodes;
     private final StatusIngest ingest;
     private final WorkerExecutor worker;
     /** node id -> its open session on this manager. */
@@ -73,6 +76,24 @@ public final class Dispatcher implements AutoCloseable {
         this.clock = clock;
         this.config = config;
         this.tasks = new StoreInformer<>(store, Kind.TASK);
+        this.nodes = new StoreInformer<>(store, Kind.NODE);
+        nodes.addHandler(new EventHandler<>() {
+            @Override
+            public void onAdd(Node n) {
+            }
+
+            @Override
+            public void onUpdate(Node oldN, Node newN) {
+            }
+
+            @Override
+            public void onDelete(Node n) {
+                NodeSession session = byNode.get(n.name());
+                if (session != null) {
+                    session.end(403, "node " + n.name() + " was removed from the cluster: join it again");
+                }
+            }
+        });
         this.ingest = new StatusIngest(store, tasks, clock, config.statusBatchWindow(), config.statusBatchMax());
         this.worker = vertx.createSharedWorkerExecutor("berth-dispatcher-" + System.identityHashCode(this),
                 WORKER_THREADS);
@@ -108,6 +129,7 @@ public final class Dispatcher implements AutoCloseable {
     /** Lists the tasks and starts the status writer; returns when sessions can be served. */
     public void start() {
         tasks.start();
+        nodes.start();
         ingest.start();
     }
 
@@ -186,6 +208,7 @@ public final class Dispatcher implements AutoCloseable {
         }
         leasesToRevoke.clear();
         ingest.close();
+        nodes.close();
         tasks.close();
         worker.close();
     }
