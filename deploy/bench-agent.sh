@@ -101,7 +101,7 @@ if has berth; then
   berth_url="http://127.0.0.1:$api_port"
   log "berth init --detach (state in $berth_state, API $berth_url)"
   HOME="$berth_state/home" "$BERTH_REPO/bin/berth" init --detach --state-dir "$berth_state" \
-    --listen-addr "127.0.0.1:$api_port" --etcd-client-port "$(free_port)" --etcd-peer-port "$(free_port)" --docker-host "$docker_host" >/dev/null \
+    --listen-addr "127.0.0.1:$api_port" --cluster-listen-addr "127.0.0.1:$(free_port)" --etcd-client-port "$(free_port)" --etcd-peer-port "$(free_port)" --docker-host "$docker_host" >/dev/null \
     || die "berth init failed (log: $berth_state/manager.log)"
   # The Berth figures mean something only if its agent runs tasks: check with one replica first.
   berth service create --name bench-berth-probe berth-examples/sleep:1 >/dev/null

@@ -114,6 +114,8 @@ final class BerthCluster implements AutoCloseable {
     BerthCluster start() {
         CliResult r = berthWithoutHost("init", "--detach", "--state-dir", stateDir.toString(),
                 "--listen-addr", "127.0.0.1:" + apiPort,
+                // not the default 0.0.0.0:4242: a Berth of the developer's own may hold it
+                "--cluster-listen-addr", "127.0.0.1:" + EtcdExtension.freePort(),
                 "--etcd-client-port", String.valueOf(etcdClientPort), "--etcd-peer-port", String.valueOf(etcdPeerPort),
                 "--docker-host", dockerHost);
         assertThat(r.exitCode()).as("%s\n--- manager.log\n%s", r, logTail()).isZero();

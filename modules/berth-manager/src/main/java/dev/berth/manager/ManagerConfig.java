@@ -179,19 +179,32 @@ public record ManagerConfig(
         return etcdEndpoints.isEmpty();
     }
 
-    /** The address to advertise: the configured one, else the listen host unless it is a wildcard. */
+    /**
+     * The address to advertise (node address, join command, cluster certificate): the configured
+     * one; else the cluster port's host when it is bound to one address; else the API's host when
+     * it is neither a wildcard nor loopback; else the address of the default route's interface.
+     */
     public String effectiveAdvertiseAddress() {
         if (!advertiseAddress.isBlank()) {
             return advertiseAddress;
         }
-        if (!listenHost.equals("0.0.0.0") && !listenHost.equals("::") && !listenHost.equals("[::]")) {
+        // a cluster port bound to one address can be reached at that one only
+        if (!isWildcard(clusterListenHost)) {
+            return clusterListenHost;
+        }
+        if (!isWildcard(listenHost) && !isLoopback(listenHost)) {
             return listenHost;
         }
-        try {
-            return InetAddress.getLocalHost().getHostAddress();
-        } catch (UnknownHostException e) {
-            return "127.0.0.1";
-        }
+        // what `berth init` prints in its join command: an address other servers can reach
+        return DefaultRoute.ipv4Address().orElse("127.0.0.1");
+    }
+
+    private static boolean isWildcard(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     }
 
     private static String localHostname() {

@@ -22,9 +22,32 @@ class ManagerConfigTest {
         assertThat(c.embeddedEtcd()).isTrue();
         assertThat(c.hostname()).isNotBlank();
         assertThat(c.nodeId()).isEmpty();
-        assertThat(c.effectiveAdvertiseAddress()).isEqualTo("127.0.0.1");
+        // the default route's interface (what a joining server reaches), loopback without one
+        assertThat(c.effectiveAdvertiseAddress()).isEqualTo(DefaultRoute.ipv4Address().orElse("127.0.0.1"));
         assertThat(c.clusterListenHost()).isEqualTo("0.0.0.0");
         assertThat(c.clusterListenPort()).isEqualTo(4242);
+    }
+
+    @Test
+    void aClusterPortBoundToOneAddressIsAdvertised() {
+        assertThat(ManagerConfig.defaults().withClusterListen("127.0.0.1", 0).effectiveAdvertiseAddress())
+                .isEqualTo("127.0.0.1");
+        assertThat(ManagerConfig.defaults().withClusterListen("10.9.0.1", 4242).withListen("10.8.0.1", 4243)
+                .effectiveAdvertiseAddress()).isEqualTo("10.9.0.1");
+        assertThat(ManagerConfig.defaults().withListen("10.8.0.1", 4243).effectiveAdvertiseAddress())
+                .isEqualTo("10.8.0.1");
+    }
+
+    @Test
+    void theDefaultRouteIsTheLowestMetricZeroDestination() {
+        List<String> table = List.of(
+                "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT",
+                "docker0\t000011AC\t00000000\t0001\t0\t0\t0\t0000FFFF\t0\t0\t0",
+                "wlan0\t00000000\t0101A8C0\t0003\t0\t0\t600\t00000000\t0\t0\t0",
+                "eth0\t00000000\t010200C0\t0003\t0\t0\t100\t00000000\t0\t0\t0");
+        assertThat(DefaultRoute.interfaceOf(table)).contains("eth0");
+        assertThat(DefaultRoute.interfaceOf(table.subList(0, 2))).isEmpty();
+        assertThat(DefaultRoute.interfaceOf(List.of())).isEmpty();
     }
 
     @Test
