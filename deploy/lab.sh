@@ -292,15 +292,14 @@ join_node() {
   cp "$LAB_STATE/$i/berth/agent.pid" "$LAB_RUN/$i/agent.pid"
 }
 
-# Starts node $1's agent again after a crash: the node id, certificate and manager addresses are
-# in its state dir (what `berth join` wrote), so it comes back as the same node.
+# Starts node $1's agent again after a crash: the node id, certificate, manager addresses and the
+# flags it joined with are in its state dir (what `berth join` wrote), so `--state-dir` is all it
+# needs to come back as the same node, as on a rebooted server.
 restart_agent() {
   local i=$1
   # shellcheck disable=SC2046
   setsid nohup nsenter --net="$NETNS_DIR/$(ns_name "$i")" env $(node_env "$i") "$BERTH" agent \
-    --state-dir "$LAB_STATE/$i/berth" --docker-host "$(docker_host "$i")" \
-    --advertise-addr "$(node_addr "$i")" --hostname "lab-$i" \
-    >>"$LAB_LOG/$i-agent.log" 2>&1 </dev/null 9>&- &
+    --state-dir "$LAB_STATE/$i/berth" >>"$LAB_LOG/$i-agent.log" 2>&1 </dev/null 9>&- &
   # No fork in between (setsid does not fork outside a process group leader, nsenter/env/bin/berth
   # exec), so $! is the agent's JVM.
   echo $! >"$LAB_RUN/$i/agent.pid"

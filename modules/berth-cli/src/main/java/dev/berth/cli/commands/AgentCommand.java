@@ -43,8 +43,9 @@ public final class AgentCommand extends BerthCommand {
             description = "Where the agent keeps its node id (default: the init state directory, else /var/lib/berth).")
     private Path stateDir;
 
-    @Option(names = "--docker-host", paramLabel = "URL", description = "The Docker engine (default: ${DEFAULT-VALUE}).")
-    private String dockerHost = DockerExecutor.DEFAULT_HOST;
+    @Option(names = "--docker-host", paramLabel = "URL",
+            description = "The Docker engine (default: what the node last ran with, else " + DockerExecutor.DEFAULT_HOST + ").")
+    private String dockerHost;
 
     @Option(names = "--advertise-addr", paramLabel = "ADDR", description = "The address other nodes reach this one at.")
     private String advertiseAddr;
@@ -72,10 +73,17 @@ public final class AgentCommand extends BerthCommand {
             List<String> targets = !managers.isEmpty() ? managers
                     : joined.map(JoinState::managers).orElseThrow(() -> usage("--manager HOST:PORT is required unless "
                             + dir + " holds a joined node's state (berth join writes it)"));
+            // a joined node remembers its flags: a restart after a crash needs only --state-dir
+            AgentSettings settings = joined.isPresent()
+                    ? AgentSettings.read(dir).overriddenBy(hostname, advertiseAddr, dockerHost)
+                    : new AgentSettings(hostname, advertiseAddr, dockerHost);
+            if (joined.isPresent()) {
+                settings.write(dir);
+            }
             config = AgentConfig.of(targets, dir)
-                    .withDockerHost(dockerHost)
-                    .withHostname(hostname)
-                    .withAdvertiseAddress(advertiseAddr)
+                    .withDockerHost(settings.dockerHostIfSet().orElse(DockerExecutor.DEFAULT_HOST))
+                    .withHostname(settings.hostnameIfSet().orElse(null))
+                    .withAdvertiseAddress(settings.advertiseAddressIfSet().orElse(null))
                     .withLabels(KeyValues.parse(labels, "--label"))
                     .withPublishPorts(!noPublishPorts);
             if (joined.isPresent()) {

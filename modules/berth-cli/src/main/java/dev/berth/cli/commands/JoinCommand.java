@@ -134,6 +134,12 @@ public final class JoinCommand extends BerthCommand {
         } catch (RuntimeException e) {
             throw new CliException(e.getMessage(), e);
         }
+        try {
+            new AgentSettings(hostname, advertiseAddr,
+                    dockerHost.equals(DockerExecutor.DEFAULT_HOST) ? "" : dockerHost).write(dir);
+        } catch (RuntimeException e) {
+            throw new CliException(e.getMessage(), e);
+        }
         out().println("This node joined a cluster as a worker: node " + state.nodeId() + " (state in " + dir + ").");
         out().flush();
         AgentConfig config = AgentConfig.of(state.managers(), dir).withHostname(base.hostname())

@@ -121,7 +121,7 @@ public final class LeaveCommand extends BerthCommand {
     /** The files {@code leave} removes from the state directory (logs stay, for the record). */
     static List<String> clusterFiles(Membership membership) {
         List<String> files = new ArrayList<>(NodeCommand.NODE_ID_FILES);
-        files.addAll(List.of(TLS_DIR, MANAGERS_FILE, AGENT_PID_FILE));
+        files.addAll(List.of(TLS_DIR, MANAGERS_FILE, AGENT_PID_FILE, AgentSettings.FILE));
         if (membership == Membership.MANAGER) {
             files.addAll(List.of(ETCD_DIR, ManagerFiles.PID_FILE));
         }
