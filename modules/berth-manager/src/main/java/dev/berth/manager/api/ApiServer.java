@@ -11,7 +11,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -22,9 +21,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -103,15 +99,7 @@ public final class ApiServer implements AutoCloseable {
                         // an agent's status report may name hundreds of tasks in one message
                         .setMaxWebSocketMessageSize(MAX_SESSION_MESSAGE_BYTES))
                 .requestHandler(router());
-        try {
-            server = created.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while binding " + host + ":" + port, e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot listen on " + host + ":" + port + ": "
-                    + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
-        }
+        server = HttpServers.listen(created, "", host, port);
         LOG.info("API listening on {}:{}", host, server.actualPort());
         return server.actualPort();
     }
@@ -334,23 +322,13 @@ public final class ApiServer implements AutoCloseable {
 
     private static void send(RoutingContext ctx, int status, Object value) {
         if (ctx.response().ended() || ctx.response().closed()) {
-            return;
+            return; // not even encoded
         }
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-                .end(Codec.toJson(value));
+        HttpServers.sendJson(ctx.response(), status, Codec.toJson(value));
     }
 
     private static void fail(RoutingContext ctx, ApiError error) {
-        sendError(ctx.response(), error);
-    }
-
-    /** Answers {@code error} as its JSON body with its status. */
-    static void sendError(HttpServerResponse response, ApiError error) {
-        if (response.ended() || response.closed() || response.headWritten()) {
-            return;
-        }
-        response.setStatusCode(error.code()).putHeader("Content-Type", "application/json")
-                .end(Codec.toJson(error));
+        HttpServers.sendError(ctx.response(), error);
     }
 
     /** Stops listening, ends every watch and waits for that; idempotent. */
@@ -358,15 +336,7 @@ public final class ApiServer implements AutoCloseable {
     public void close() {
         HttpServer s = server;
         server = null;
-        if (s != null) {
-            try {
-                s.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException | TimeoutException e) {
-                LOG.warn("closing the API server failed", e);
-            }
-        }
+        HttpServers.close(s, "the API server");
         for (WatchStream w : List.copyOf(watches)) {
             try {
                 w.shutdown();

@@ -92,7 +92,7 @@ final class WatchStream implements WatchListener<ApiObject> {
             return null;
         }, false).onFailure(e -> context.runOnContext(v -> {
             if (!response.headWritten()) {
-                ApiServer.sendError(response, ApiErrors.from(e));
+                HttpServers.sendError(response, ApiErrors.from(e));
                 finish();
             } else {
                 endWithError(ApiErrors.from(e));

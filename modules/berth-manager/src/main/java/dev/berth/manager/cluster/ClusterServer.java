@@ -3,6 +3,7 @@ package dev.berth.manager.cluster;
 import dev.berth.api.codec.Codec;
 import dev.berth.manager.api.ApiError;
 import dev.berth.manager.api.ApiErrors;
+import dev.berth.manager.api.HttpServers;
 import dev.berth.manager.dispatcher.Dispatcher;
 import dev.berth.manager.pki.ClusterPki;
 import dev.berth.manager.pki.JoinService;
@@ -25,9 +26,6 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -96,15 +94,7 @@ public final class ClusterServer implements AutoCloseable {
                 .setClientAuth(ClientAuth.REQUEST)
                 .setMaxWebSocketMessageSize(MAX_SESSION_MESSAGE_BYTES);
         HttpServer created = vertx.createHttpServer(options).requestHandler(router());
-        try {
-            server = created.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while binding the cluster port " + host + ":" + port, e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot listen on the cluster port " + host + ":" + port + ": "
-                    + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
-        }
+        server = HttpServers.listen(created, "the cluster port ", host, port);
         LOG.info("cluster port listening on {}:{} (TLS)", host, server.actualPort());
         return server.actualPort();
     }
@@ -179,17 +169,11 @@ public final class ClusterServer implements AutoCloseable {
     }
 
     private static void send(HttpServerResponse response, int status, String json) {
-        if (response.ended() || response.closed()) {
-            return;
-        }
-        response.setStatusCode(status).putHeader("Content-Type", "application/json").end(json);
+        HttpServers.sendJson(response, status, json);
     }
 
     private static void fail(HttpServerResponse response, ApiError error) {
-        if (response.ended() || response.closed() || response.headWritten()) {
-            return;
-        }
-        response.setStatusCode(error.code()).putHeader("Content-Type", "application/json").end(Codec.toJson(error));
+        HttpServers.sendError(response, error);
     }
 
     /** Stops listening; idempotent. */
@@ -197,15 +181,7 @@ public final class ClusterServer implements AutoCloseable {
     public void close() {
         HttpServer s = server;
         server = null;
-        if (s != null) {
-            try {
-                s.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException | TimeoutException e) {
-                LOG.warn("closing the cluster port failed", e);
-            }
-        }
+        HttpServers.close(s, "the cluster port");
         worker.close();
     }
 }

@@ -77,7 +77,7 @@ public final class NodeLiveness implements AutoCloseable {
      *     not see the key go (see {@link LivenessRules})
      * @param lossDelay how long after its key went a node is marked down
      */
-    public NodeLiveness(EtcdStore store, Clock clock, Duration grace, Duration lossDelay) {
+    private NodeLiveness(EtcdStore store, Clock clock, Duration grace, Duration lossDelay) {
         this.store = store;
         this.clock = clock;
         this.grace = grace;
