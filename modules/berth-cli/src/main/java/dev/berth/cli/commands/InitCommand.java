@@ -14,13 +14,11 @@ import dev.berth.manager.Manager;
 import dev.berth.manager.ManagerConfig;
 import dev.berth.manager.pki.ClusterCa;
 import dev.berth.manager.pki.Pem;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -261,17 +259,7 @@ public final class InitCommand extends BerthCommand {
 
     /** The command that runs this same init in the foreground, for the background process. */
     List<String> childCommand(Path dir) {
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>();
-        if (new File("/usr/bin/setsid").canExecute()) {
-            // its own session: a closed terminal (SIGHUP) or Ctrl-C there does not stop the manager
-            cmd.add("/usr/bin/setsid");
-        }
-        cmd.addAll(List.of(java, "-Xshare:auto"));
-        cmd.addAll(daemonJvmOptions(System.getenv("BERTH_DAEMON_JAVA_OPTS")));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
-                "dev.berth.cli.Main", "init", "--state-dir", dir.toString(), "--listen-addr", listenAddr,
+        List<String> cmd = new ArrayList<>(List.of("init", "--state-dir", dir.toString(), "--listen-addr", listenAddr,
                 "--etcd-client-port", String.valueOf(etcdClientPort), "--etcd-peer-port", String.valueOf(etcdPeerPort)));
         if (etcdBinary != null) {
             cmd.addAll(List.of("--etcd-binary", etcdBinary.toAbsolutePath().toString()));
@@ -298,7 +286,7 @@ public final class InitCommand extends BerthCommand {
         if (noPublishPorts) {
             cmd.add("--no-publish-ports");
         }
-        return cmd;
+        return Background.berthCommand(cmd);
     }
 
     /**
@@ -319,41 +307,19 @@ public final class InitCommand extends BerthCommand {
         if (listen.port() == 0) {
             throw usage("--detach needs a fixed --listen-addr port (0 picks a random one nobody could find)");
         }
-        Process child;
         try {
             Files.createDirectories(dir);
-            ProcessBuilder pb = new ProcessBuilder(childCommand(dir))
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(ManagerFiles.logFile(dir).toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            pb.environment().put("HOME", env().home().toString());
-            child = pb.start();
         } catch (IOException e) {
             throw new CliException("cannot start the manager in the background: " + e.getMessage(), e);
         }
+        Process child = Background.start(childCommand(dir), ManagerFiles.logFile(dir), env().home(), "manager");
         ManagerFiles.writePid(dir, child.pid());
         String url = listen.url(listen.port());
         ApiClient api = new ApiClient(url);
-        Instant deadline = Instant.now().plus(START_TIMEOUT);
-        while (!api.healthy()) {
-            if (!child.isAlive()) {
-                ManagerFiles.deletePid(dir, child.pid());
-                throw new CliException("the manager exited (code " + child.exitValue() + ") before its API answered;"
-                        + " the end of " + ManagerFiles.logFile(dir) + ":\n" + ManagerFiles.logTail(dir, 20));
-            }
-            if (Instant.now().isAfter(deadline)) {
-                child.destroy();
-                throw new CliException("the manager's API at " + url + " did not answer within "
-                        + START_TIMEOUT.toSeconds() + "s; the end of " + ManagerFiles.logFile(dir) + ":\n"
-                        + ManagerFiles.logTail(dir, 20));
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CliException("interrupted while waiting for the manager (pid " + child.pid() + ")");
-            }
-        }
+        Background.await(child, api::healthy, START_TIMEOUT, Duration.ofMillis(200), ManagerFiles.logFile(dir),
+                new Background.Waiting("manager", "before its API answered", "the manager's API at " + url
+                        + " did not answer"),
+                () -> ManagerFiles.deletePid(dir, child.pid()));
         new CliConfig(Optional.of(url), Optional.of(dir)).write(CliConfig.file(env().home()));
         String nodeId = api.info().managerNodeId();
         out().println("Cluster initialized: node " + nodeId + " is now a manager.");

@@ -14,12 +14,10 @@ import dev.berth.cli.BerthCommand;
 import dev.berth.cli.CliException;
 import dev.berth.cli.flags.KeyValues;
 import io.vertx.core.Vertx;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -154,16 +152,7 @@ public final class JoinCommand extends BerthCommand {
 
     /** The {@code berth agent} command that runs this node in the background. */
     List<String> childCommand(Path dir) {
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>();
-        if (new File("/usr/bin/setsid").canExecute()) {
-            // its own session: a closed terminal (SIGHUP) or Ctrl-C there does not stop the agent
-            cmd.add("/usr/bin/setsid");
-        }
-        cmd.addAll(List.of(java, "-Xshare:auto"));
-        cmd.addAll(InitCommand.daemonJvmOptions(System.getenv("BERTH_DAEMON_JAVA_OPTS")));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.berth.cli.Main", "agent",
+        List<String> cmd = new ArrayList<>(List.of("agent",
                 "--state-dir", dir.toString(), "--ready-file", dir.resolve(READY_FILE).toString()));
         if (!dockerHost.equals(DockerExecutor.DEFAULT_HOST)) {
             cmd.addAll(List.of("--docker-host", dockerHost));
@@ -177,7 +166,7 @@ public final class JoinCommand extends BerthCommand {
         if (noPublishPorts) {
             cmd.add("--no-publish-ports");
         }
-        return cmd;
+        return Background.berthCommand(cmd);
     }
 
     private int runDetached(Path dir, JoinState state) {
@@ -186,46 +175,17 @@ public final class JoinCommand extends BerthCommand {
         Process child;
         try {
             Files.deleteIfExists(ready);
-            ProcessBuilder pb = new ProcessBuilder(childCommand(dir))
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            pb.environment().put("HOME", env().home().toString());
-            child = pb.start();
+            child = Background.start(childCommand(dir), log, env().home(), "agent");
             Files.writeString(dir.resolve(PID_FILE), child.pid() + "\n");
         } catch (IOException e) {
             throw new CliException("cannot start the agent in the background: " + e.getMessage(), e);
         }
-        Instant deadline = Instant.now().plus(START_TIMEOUT);
-        while (!Files.exists(ready)) {
-            if (!child.isAlive()) {
-                throw new CliException("the agent exited (code " + child.exitValue() + ") before its session opened;"
-                        + " the end of " + log + ":\n" + tail(log));
-            }
-            if (Instant.now().isAfter(deadline)) {
-                child.destroy();
-                throw new CliException("the agent's session did not open within " + START_TIMEOUT.toSeconds()
-                        + "s; the end of " + log + ":\n" + tail(log));
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CliException("interrupted while waiting for the agent (pid " + child.pid() + ")");
-            }
-        }
+        Background.await(child, () -> Files.exists(ready), START_TIMEOUT, Duration.ofMillis(100), log,
+                new Background.Waiting("agent", "before its session opened", "the agent's session did not open"),
+                () -> { });
         out().println("The agent runs in the background (pid " + child.pid() + ", log " + log + "), connected to "
                 + String.join(", ", state.managers()) + ".");
         return 0;
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-        } catch (IOException e) {
-            return "(no log at " + log + ")";
-        }
     }
 
 }

@@ -2,7 +2,9 @@ package dev.berth.cli.commands;
 
 import dev.berth.agent.executor.ContainerInfo;
 import dev.berth.agent.executor.DockerExecutor;
+import dev.berth.agent.join.JoinState;
 import dev.berth.agent.network.IptablesPortPublisher;
+import dev.berth.agent.session.SessionTls;
 import dev.berth.cli.BerthCommand;
 import dev.berth.cli.CliException;
 import java.io.IOException;
@@ -34,14 +36,12 @@ import picocli.CommandLine.Option;
             "identity. A manager leaves only with --force, which stops the cluster and removes its data."})
 public final class LeaveCommand extends BerthCommand {
 
-    /** Pid file of an agent started in the background ({@code berth join}). */
-    static final String AGENT_PID_FILE = "agent.pid";
     /** The embedded etcd's data: only a manager's state directory has it. */
     static final String ETCD_DIR = "etcd";
-    /** The managers a joined node talks to, one {@code HOST:PORT} a line. */
-    static final String MANAGERS_FILE = "managers";
-    /** The node's key, certificate and the cluster CA. */
-    static final String TLS_DIR = "tls";
+    // what berth join writes: the managers, the TLS files, a background agent's pid file
+    private static final String MANAGERS_FILE = JoinState.MANAGERS_FILE;
+    private static final String TLS_DIR = SessionTls.DIR;
+    private static final String AGENT_PID_FILE = JoinCommand.PID_FILE;
 
     /** What this server is to a cluster, read from its state directory. */
     enum Membership {

@@ -84,9 +84,8 @@ final class ManagerFiles {
                 .orElse(true));
     }
 
-    /** The last {@code lines} lines of the log, for error messages. */
-    static String logTail(Path stateDir, int lines) {
-        Path log = logFile(stateDir);
+    /** The last {@code lines} lines of the file {@code log}, for error messages. */
+    static String tailOf(Path log, int lines) {
         try {
             List<String> all = Files.readAllLines(log);
             Deque<String> tail = new ArrayDeque<>();
