@@ -209,7 +209,7 @@ public final class Manager implements AutoCloseable {
         List<String> names = new ArrayList<>(List.of(config.effectiveAdvertiseAddress(), "127.0.0.1", "localhost",
                 config.hostname()));
         String host = config.clusterListenHost();
-        if (!host.equals("0.0.0.0") && !host.equals("::") && !host.equals("[::]")) {
+        if (!ManagerConfig.isWildcard(host)) {
             names.add(host);
         }
         return names;

@@ -199,7 +199,8 @@ public record ManagerConfig(
         return DefaultRoute.ipv4Address().orElse("127.0.0.1");
     }
 
-    private static boolean isWildcard(String host) {
+    /** Whether {@code host} is a listen address meaning every address of the server. */
+    public static boolean isWildcard(String host) {
         return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
     }
 

@@ -124,7 +124,7 @@ public final class InitCommand extends BerthCommand {
 
         /** The URL a client on this server uses: a wildcard listen address is reached on loopback. */
         String url(int boundPort) {
-            String h = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+            String h = ManagerConfig.isWildcard(host) ? "127.0.0.1" : host;
             return "http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + boundPort;
         }
     }
@@ -244,7 +244,7 @@ public final class InitCommand extends BerthCommand {
      */
     AgentConfig agentConfig(Path dir, Manager manager) {
         String host = manager.config().listenHost();
-        if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+        if (ManagerConfig.isWildcard(host)) {
             host = "127.0.0.1";
         }
         String address = (host.contains(":") ? "[" + host + "]" : host) + ":" + manager.apiPort();
