@@ -21,8 +21,11 @@ public final class Kind<T extends ApiObject> {
     public static final Kind<Cluster> CLUSTER =
             new Kind<>("Cluster", "clusters", "cluster", List.of(), Cluster.class, true);
 
+    public static final Kind<Endpoints> ENDPOINTS =
+            new Kind<>("Endpoints", "endpoints", "endpoints", List.of("ep"), Endpoints.class, false);
+
     /** Every kind, in the order the CLI lists them. */
-    public static final List<Kind<?>> ALL = List.of(SERVICE, TASK, NODE, CLUSTER);
+    public static final List<Kind<?>> ALL = List.of(SERVICE, TASK, NODE, CLUSTER, ENDPOINTS);
 
     private final String name;
     private final String plural;

@@ -12,9 +12,11 @@ import java.util.Optional;
  *     {@code no suitable node (2 nodes insufficient memory)}; empty when fine
  * @param timestamp when the state last changed
  * @param containerId the container that runs the task, once there is one
+ * @param address the container's address on the cluster network, once it has one; empty for a
+ *     task on an agent without the cluster network
  */
 public record TaskStatus(TaskState state, String message, String error, Optional<Instant> timestamp,
-        String containerId) {
+        String containerId, String address) {
 
     public TaskStatus {
         state = state == null ? TaskState.NEW : state;
@@ -22,6 +24,13 @@ public record TaskStatus(TaskState state, String message, String error, Optional
         error = error == null ? "" : error;
         timestamp = timestamp == null ? Optional.empty() : timestamp;
         containerId = containerId == null ? "" : containerId;
+        address = address == null ? "" : address;
+    }
+
+    /** A status with no cluster-network address. */
+    public TaskStatus(TaskState state, String message, String error, Optional<Instant> timestamp,
+            String containerId) {
+        this(state, message, error, timestamp, containerId, "");
     }
 
     public static TaskStatus of(TaskState state, String message, Instant at) {
@@ -37,6 +46,6 @@ public record TaskStatus(TaskState state, String message, String error, Optional
         if (!state.canMoveTo(next)) {
             throw new IllegalStateException("task state cannot go from " + state + " to " + next);
         }
-        return new TaskStatus(next, newMessage, newError, Optional.of(at), containerId);
+        return new TaskStatus(next, newMessage, newError, Optional.of(at), containerId, address);
     }
 }

@@ -21,6 +21,7 @@ import java.util.Map;
     @JsonSubTypes.Type(value = SessionMessage.StatusReport.class, name = "StatusReport"),
     @JsonSubTypes.Type(value = SessionMessage.Assignments.class, name = "Assignments"),
     @JsonSubTypes.Type(value = SessionMessage.Error.class, name = "Error"),
+    @JsonSubTypes.Type(value = SessionMessage.NetworkMap.class, name = "NetworkMap"),
 })
 public sealed interface SessionMessage {
 
@@ -106,13 +107,53 @@ public sealed interface SessionMessage {
      * @param containerId the container running it, once there is one
      * @param exitCode the container's exit code once it stopped, else -1
      * @param timestamp when the agent saw it
+     * @param address the container's address on the cluster network, once known; else empty
      */
     record TaskStatusUpdate(String taskId, TaskState state, String message, String error, String containerId,
-            int exitCode, Instant timestamp) {
+            int exitCode, Instant timestamp, String address) {
         public TaskStatusUpdate {
             message = message == null ? "" : message;
             error = error == null ? "" : error;
             containerId = containerId == null ? "" : containerId;
+            address = address == null ? "" : address;
         }
+
+        /** An update without a cluster-network address. */
+        public TaskStatusUpdate(String taskId, TaskState state, String message, String error, String containerId,
+                int exitCode, Instant timestamp) {
+            this(taskId, state, message, error, containerId, exitCode, timestamp, "");
+        }
+    }
+
+    /**
+     * The cluster network as the agent's node must program it, sent whole whenever any part
+     * changes (and first after the Welcome): the node's own subnet, the routes to every other
+     * node's subnet, and every service's virtual IP, ports and task addresses (for DNS, the
+     * virtual IPs and the routing mesh). The agent replaces what it programmed before with it.
+     *
+     * @param network the cluster's address plan
+     * @param nodeSubnet this node's container subnet; empty until the manager gave one (the
+     *     agent then starts no container on the cluster network)
+     * @param peers every other node that has a subnet
+     * @param services every service's endpoints, ordered by name
+     */
+    record NetworkMap(dev.berth.api.NetworkSpec network, String nodeSubnet, List<NetworkPeer> peers,
+            List<dev.berth.api.Endpoints> services) implements SessionMessage {
+        public NetworkMap {
+            network = network == null ? dev.berth.api.NetworkSpec.DEFAULT : network;
+            nodeSubnet = nodeSubnet == null ? "" : nodeSubnet;
+            peers = peers == null ? List.of() : List.copyOf(peers);
+            services = services == null ? List.of() : List.copyOf(services);
+        }
+    }
+
+    /**
+     * Another node of the cluster network: its container subnet is reached through its address.
+     *
+     * @param nodeId the node
+     * @param address its address (the next hop of the route)
+     * @param subnet its container subnet
+     */
+    record NetworkPeer(String nodeId, String address, String subnet) {
     }
 }
