@@ -1,10 +1,12 @@
 package dev.berth.controllers;
 
 import dev.berth.api.Cluster;
+import dev.berth.api.Endpoints;
 import dev.berth.api.Kind;
 import dev.berth.api.Node;
 import dev.berth.api.Service;
 import dev.berth.api.Task;
+import dev.berth.controllers.network.NetworkController;
 import dev.berth.controllers.reaper.TaskReaper;
 import dev.berth.controllers.scheduler.SchedulerController;
 import dev.berth.controllers.service.ServiceController;
@@ -20,8 +22,9 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Runs the leader's controllers: the service controller, the scheduler and the task reaper, over
- * one set of informers (services; tasks indexed by service and by node; nodes; clusters).
+ * Runs the leader's controllers: the service controller, the scheduler, the task reaper and the
+ * network controller, over one set of informers (services; tasks indexed by service and by node;
+ * nodes; clusters; endpoints).
  *
  * <p>The manager process calls {@link #start()} when it wins the etcd election and {@link #close()}
  * when it loses it; a new leadership term uses a new instance. The store is not closed.
@@ -61,7 +64,8 @@ public final class ControllerManager implements AutoCloseable {
             Informer<Task> tasks = new StoreInformer<>(store, Kind.TASK);
             Informer<Node> nodes = new StoreInformer<>(store, Kind.NODE);
             Informer<Cluster> clusters = new StoreInformer<>(store, Kind.CLUSTER);
-            informers.addAll(List.of(services, tasks, nodes, clusters));
+            Informer<Endpoints> endpoints = new StoreInformer<>(store, Kind.ENDPOINTS);
+            informers.addAll(List.of(services, tasks, nodes, clusters, endpoints));
             tasks.addIndex(Indexes.TASKS_BY_SERVICE, Indexes::serviceOf);
             tasks.addIndex(Indexes.TASKS_BY_NODE, Indexes::nodeOf);
 
@@ -70,6 +74,8 @@ public final class ControllerManager implements AutoCloseable {
                     Ids::random, SERVICE_WORKERS);
             SchedulerController scheduler = new SchedulerController(store, tasks, nodes, new Planner(), clock);
             TaskReaper reaper = new TaskReaper(store, services, tasks, clusters, clock);
+            NetworkController network = new NetworkController(store, services, tasks, nodes, clusters, endpoints,
+                    clock, Ids::random);
 
             for (Informer<?> informer : informers) {
                 informer.start();
@@ -80,7 +86,9 @@ public final class ControllerManager implements AutoCloseable {
             controllers.add(scheduler);
             reaper.start();
             controllers.add(reaper);
-            LOG.info("controllers started (services, scheduler, reaper)");
+            network.start();
+            controllers.add(network);
+            LOG.info("controllers started (services, scheduler, reaper, network)");
         } catch (RuntimeException e) {
             stopAll();
             closed = true;
