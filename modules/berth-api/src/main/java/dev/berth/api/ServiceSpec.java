@@ -76,6 +76,12 @@ public record ServiceSpec(
                 restartPolicy, update, rollback, endpointMode, stopSignal, stopGracePeriod);
     }
 
+    /** The same spec with other placement rules. */
+    public ServiceSpec withPlacement(Placement newPlacement) {
+        return new ServiceSpec(image, mode, replicas, command, args, env, ports, resources, newPlacement,
+                restartPolicy, update, rollback, endpointMode, stopSignal, stopGracePeriod);
+    }
+
     /** The per-task part of this spec, copied into every task. */
     public TaskTemplate taskTemplate() {
         return new TaskTemplate(image, command, args, env, ports, resources, placement, restartPolicy,

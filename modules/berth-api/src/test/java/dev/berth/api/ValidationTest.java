@@ -104,4 +104,44 @@ class ValidationTest {
         assertThat(Validation.labelKeyProblem("k".repeat(254))).hasValueSatisfying(m -> assertThat(m).contains("253"));
         assertThat(Validation.labelKeyProblem("")).hasValueSatisfying(m -> assertThat(m).contains("empty"));
     }
+
+    private static List<FieldError> networkErrors(String containerCidr, Integer prefix, String serviceCidr) {
+        Cluster c = new Cluster(null, null, null, new ClusterSpec(5, null,
+                new NetworkSpec(containerCidr, prefix, serviceCidr)), null);
+        return Validation.validate(c);
+    }
+
+    @Test
+    void theDefaultNetworkAndAnotherPlanAreValid() {
+        assertThat(networkErrors(null, null, null)).isEmpty();
+        assertThat(networkErrors("172.30.0.0/16", 26, "172.31.0.0/20")).isEmpty();
+        assertThat(networkErrors("10.42.0.0/24", 24, "10.43.0.0/16")).isEmpty();
+        assertThat(networkErrors("10.42.0.0/16", 30, "10.43.0.0/16")).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "not a cidr          | 10.42.0.0    | 24 | 10.43.0.0/16   | spec.network.containerCidr: \"10.42.0.0\" is not a CIDR",
+        "host bits           | 10.42.0.1/16 | 24 | 10.43.0.0/16   | spec.network.containerCidr: \"10.42.0.1/16\" has host bits set",
+        "bad service cidr    | 10.42.0.0/16 | 24 | 10.43.0.300/16 | spec.network.serviceCidr: \"10.43.0.300/16\" is not a CIDR",
+        "prefix too short    | 10.42.0.0/16 | 8  | 10.43.0.0/16   | spec.network.nodeSubnetPrefix: must be between 16 (the prefix of containerCidr 10.42.0.0/16) and 30, got 8",
+        "prefix too long     | 10.42.0.0/16 | 31 | 10.43.0.0/16   | spec.network.nodeSubnetPrefix: must be between 16",
+        "overlap             | 10.0.0.0/8   | 24 | 10.43.0.0/16   | spec.network.serviceCidr: serviceCidr 10.43.0.0/16 overlaps containerCidr 10.0.0.0/8",
+        "same range          | 10.42.0.0/16 | 24 | 10.42.0.0/16   | spec.network.serviceCidr: serviceCidr 10.42.0.0/16 overlaps containerCidr 10.42.0.0/16",
+    })
+    void aBadNetworkNamesTheField(String what, String container, int prefix, String service, String expected) {
+        assertThat(networkErrors(container, prefix, service)).extracting(FieldError::toString)
+                .anySatisfy(e -> assertThat(e).startsWith(expected));
+    }
+
+    @Test
+    void theNetworkOfAClusterManifestIsRead() {
+        ApiObject o = Codec.decodeAll("""
+                apiVersion: berth.dev/v1
+                kind: Cluster
+                metadata: {name: default}
+                spec: {network: {containerCidr: 10.42.0.0/16, serviceCidr: 10.42.128.0/17}}
+                """).get(0);
+        assertThat(Validation.validate(o)).extracting(FieldError::field).containsExactly("spec.network.serviceCidr");
+    }
 }

@@ -7,8 +7,10 @@ import dev.berth.api.Cluster;
 import dev.berth.api.ClusterSpec;
 import dev.berth.api.ClusterStatus;
 import dev.berth.api.Kind;
+import dev.berth.api.NetworkSpec;
 import dev.berth.api.NodeRole;
 import dev.berth.api.ObjectMeta;
+import dev.berth.api.validation.Validation;
 import dev.berth.manager.api.ApiOperations;
 import dev.berth.manager.api.ApiServer;
 import dev.berth.manager.api.ClusterInfo;
@@ -366,15 +368,22 @@ public final class Manager implements AutoCloseable {
         for (int attempt = 0; ; attempt++) {
             Optional<Cluster> existing = store.get(Kind.CLUSTER, Cluster.DEFAULT_NAME);
             if (existing.isPresent()) {
+                if (!existing.get().spec().network().equals(config.network())
+                        && !config.network().equals(NetworkSpec.DEFAULT)) {
+                    LOG.warn("the cluster exists with network {}: the network {} asked for is ignored (it cannot"
+                            + " change once the cluster exists)", existing.get().spec().network(), config.network());
+                }
                 return existing.get().metadata().annotations().getOrDefault(CLUSTER_ID_ANNOTATION, "");
             }
             String id = Ids.random();
             ObjectMeta meta = new ObjectMeta(Cluster.DEFAULT_NAME, Map.of(), Map.of(CLUSTER_ID_ANNOTATION, id), "",
                     0, 0, Optional.empty());
-            Cluster cluster = new Cluster(null, null, meta, null, null);
+            Cluster cluster = Validation.require(new Cluster(null, null, meta,
+                    new ClusterSpec(null, null, config.network()), null));
             try {
                 store.create((Cluster) ObjectWrites.forCreate(cluster, Ids.random(), clock.instant()));
-                LOG.info("cluster {} initialized", id);
+                LOG.info("cluster {} initialized (containers {}, services {})", id,
+                        config.network().containerCidr(), config.network().serviceCidr());
                 return id;
             } catch (StoreException.AlreadyExists e) {
                 if (attempt >= 3) {

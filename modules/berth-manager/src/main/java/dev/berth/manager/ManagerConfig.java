@@ -1,5 +1,6 @@
 package dev.berth.manager;
 
+import dev.berth.api.NetworkSpec;
 import dev.berth.manager.dispatcher.DispatcherConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -40,6 +41,8 @@ import java.util.Optional;
  * @param clusterListenHost the address the cluster port (TLS: joins and agent sessions with
  *     node certificates) listens on
  * @param clusterListenPort the cluster port; 0 picks a free one (see {@link Manager#clusterPort()})
+ * @param network the cluster network's address plan written into the Cluster object when this
+ *     manager creates it ({@code berth init --container-cidr …}); a cluster that exists keeps its own
  */
 public record ManagerConfig(
         Path stateDir,
@@ -57,7 +60,8 @@ public record ManagerConfig(
         Duration electionTtl,
         DispatcherConfig dispatcher,
         String clusterListenHost,
-        int clusterListenPort) {
+        int clusterListenPort,
+        NetworkSpec network) {
 
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/berth");
     public static final int DEFAULT_ETCD_CLIENT_PORT = 4379;
@@ -81,6 +85,7 @@ public record ManagerConfig(
         nodeId = nodeId == null ? Optional.empty() : nodeId.filter(s -> !s.isBlank());
         electionTtl = electionTtl == null ? DEFAULT_ELECTION_TTL : electionTtl;
         dispatcher = dispatcher == null ? DispatcherConfig.defaults() : dispatcher;
+        network = network == null ? NetworkSpec.DEFAULT : network;
         clusterListenHost = clusterListenHost == null || clusterListenHost.isBlank() ? DEFAULT_CLUSTER_LISTEN_HOST
                 : clusterListenHost;
         if (clusterListenPort < 0 || clusterListenPort > 65535) {
@@ -104,74 +109,84 @@ public record ManagerConfig(
         return new ManagerConfig(DEFAULT_STATE_DIR, Optional.empty(), DEFAULT_ETCD_CLIENT_PORT,
                 DEFAULT_ETCD_PEER_PORT, List.of(), "", DEFAULT_LISTEN_HOST, DEFAULT_API_PORT, "",
                 DEFAULT_MAX_BODY_BYTES, null, Optional.empty(), DEFAULT_ELECTION_TTL, DispatcherConfig.defaults(),
-                DEFAULT_CLUSTER_LISTEN_HOST, DEFAULT_CLUSTER_PORT);
+                DEFAULT_CLUSTER_LISTEN_HOST, DEFAULT_CLUSTER_PORT, NetworkSpec.DEFAULT);
     }
 
     public ManagerConfig withStateDir(Path dir) {
         return new ManagerConfig(dir, etcdBinary, etcdClientPort, etcdPeerPort, etcdEndpoints, etcdPrefix,
-                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl, dispatcher, clusterListenHost, clusterListenPort);
+                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl, dispatcher, clusterListenHost, clusterListenPort, network);
     }
 
     public ManagerConfig withEtcdBinary(Path binary) {
         return new ManagerConfig(stateDir, Optional.ofNullable(binary), etcdClientPort, etcdPeerPort,
                 etcdEndpoints, etcdPrefix, listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname,
-                nodeId, electionTtl, dispatcher, clusterListenHost, clusterListenPort);
+                nodeId, electionTtl, dispatcher, clusterListenHost, clusterListenPort, network);
     }
 
     /** Ports of the embedded etcd. */
     public ManagerConfig withEtcdPorts(int clientPort, int peerPort) {
         return new ManagerConfig(stateDir, etcdBinary, clientPort, peerPort, etcdEndpoints, etcdPrefix,
-                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl, dispatcher, clusterListenHost, clusterListenPort);
+                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl, dispatcher, clusterListenHost, clusterListenPort, network);
     }
 
     /** Use an external etcd (no embedded member) with all keys under {@code prefix}. */
     public ManagerConfig withExternalEtcd(List<String> endpoints, String prefix) {
         return new ManagerConfig(stateDir, etcdBinary, etcdClientPort, etcdPeerPort, endpoints, prefix,
-                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl, dispatcher, clusterListenHost, clusterListenPort);
+                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl, dispatcher, clusterListenHost, clusterListenPort, network);
     }
 
     public ManagerConfig withListen(String host, int port) {
         return new ManagerConfig(stateDir, etcdBinary, etcdClientPort, etcdPeerPort, etcdEndpoints, etcdPrefix,
-                host, port, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl, dispatcher, clusterListenHost, clusterListenPort);
+                host, port, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl, dispatcher, clusterListenHost, clusterListenPort, network);
     }
 
     public ManagerConfig withAdvertiseAddress(String address) {
         return new ManagerConfig(stateDir, etcdBinary, etcdClientPort, etcdPeerPort, etcdEndpoints, etcdPrefix,
-                listenHost, listenPort, address, maxBodyBytes, hostname, nodeId, electionTtl, dispatcher, clusterListenHost, clusterListenPort);
+                listenHost, listenPort, address, maxBodyBytes, hostname, nodeId, electionTtl, dispatcher, clusterListenHost, clusterListenPort, network);
     }
 
     public ManagerConfig withMaxBodyBytes(long bytes) {
         return new ManagerConfig(stateDir, etcdBinary, etcdClientPort, etcdPeerPort, etcdEndpoints, etcdPrefix,
-                listenHost, listenPort, advertiseAddress, bytes, hostname, nodeId, electionTtl, dispatcher, clusterListenHost, clusterListenPort);
+                listenHost, listenPort, advertiseAddress, bytes, hostname, nodeId, electionTtl, dispatcher, clusterListenHost, clusterListenPort, network);
     }
 
     public ManagerConfig withHostname(String name) {
         return new ManagerConfig(stateDir, etcdBinary, etcdClientPort, etcdPeerPort, etcdEndpoints, etcdPrefix,
-                listenHost, listenPort, advertiseAddress, maxBodyBytes, name, nodeId, electionTtl, dispatcher, clusterListenHost, clusterListenPort);
+                listenHost, listenPort, advertiseAddress, maxBodyBytes, name, nodeId, electionTtl, dispatcher, clusterListenHost, clusterListenPort, network);
     }
 
     /** A fixed node id instead of {@code <stateDir>/node-id}. */
     public ManagerConfig withNodeId(String id) {
         return new ManagerConfig(stateDir, etcdBinary, etcdClientPort, etcdPeerPort, etcdEndpoints, etcdPrefix,
                 listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, Optional.ofNullable(id),
-                electionTtl, dispatcher, clusterListenHost, clusterListenPort);
+                electionTtl, dispatcher, clusterListenHost, clusterListenPort, network);
     }
 
     public ManagerConfig withElectionTtl(Duration ttl) {
         return new ManagerConfig(stateDir, etcdBinary, etcdClientPort, etcdPeerPort, etcdEndpoints, etcdPrefix,
-                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, ttl, dispatcher, clusterListenHost, clusterListenPort);
+                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, ttl, dispatcher, clusterListenHost, clusterListenPort, network);
     }
 
     public ManagerConfig withDispatcher(DispatcherConfig config) {
         return new ManagerConfig(stateDir, etcdBinary, etcdClientPort, etcdPeerPort, etcdEndpoints, etcdPrefix,
-                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl, config, clusterListenHost, clusterListenPort);
+                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl, config, clusterListenHost, clusterListenPort, network);
     }
 
     /** Where the cluster port listens ({@code 0.0.0.0:4242} by default). */
     public ManagerConfig withClusterListen(String host, int port) {
         return new ManagerConfig(stateDir, etcdBinary, etcdClientPort, etcdPeerPort, etcdEndpoints, etcdPrefix,
                 listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl, dispatcher,
-                host, port);
+                host, port, network);
+    }
+
+    /**
+     * The cluster network to create the cluster with (used only by the manager that creates the
+     * Cluster object).
+     */
+    public ManagerConfig withNetwork(NetworkSpec newNetwork) {
+        return new ManagerConfig(stateDir, etcdBinary, etcdClientPort, etcdPeerPort, etcdEndpoints, etcdPrefix,
+                listenHost, listenPort, advertiseAddress, maxBodyBytes, hostname, nodeId, electionTtl, dispatcher,
+                clusterListenHost, clusterListenPort, newNetwork);
     }
 
     /** Whether this manager launches its own etcd member. */

@@ -152,6 +152,54 @@ class ApiIT {
     }
 
     @Test
+    void aServiceKeepsItsOwnPortsAndABodyMayMoveAPort() {
+        String port = "  ports: [{published: 4567, target: 80}]\n";
+        assertThat(api.post("/api/v1/services", service("whoami", 1, "") + port, YAML).status()).isEqualTo(201);
+        Response scaled = api.put("/api/v1/services/whoami", service("whoami", 3, "") + port, YAML);
+        assertThat(scaled.status()).as(scaled.toString()).isEqualTo(200);
+        assertThat(api.post("/api/v1/services", service("udp", 1, "")
+                + "  ports: [{published: 4567, target: 80, protocol: udp}]\n", YAML).status()).isEqualTo(201);
+        Response moved = api.post("/api/v1/apply", service("whoami", 3, "") + "---\n" + service("web", 1, "") + port,
+                YAML);
+        assertThat(moved.status()).as(moved.toString()).isEqualTo(200);
+        assertThat(api.get("/api/v1/services/web").json().get("spec").get("ports").get(0).get("published").asInt())
+                .isEqualTo(4567);
+    }
+
+    @Test
+    void aClusterManifestWithoutNetworkKeepsItAndANodesSubnetIsNotTheUsers(EtcdTestEnv env) {
+        String cluster = """
+                apiVersion: berth.dev/v1
+                kind: Cluster
+                metadata: {name: default}
+                spec: {taskHistoryLimit: 3}
+                """;
+        Response replaced = api.put("/api/v1/clusters/default", cluster, YAML);
+        assertThat(replaced.status()).as(replaced.toString()).isEqualTo(200);
+        assertThat(replaced.json().get("spec").get("network").get("containerCidr").asText()).isEqualTo("10.42.0.0/16");
+        Response same = api.post("/api/v1/apply", cluster.replace("{taskHistoryLimit: 3}",
+                "{taskHistoryLimit: 3, network: {containerCidr: 10.42.0.0/16, nodeSubnetPrefix: 24,"
+                        + " serviceCidr: 10.43.0.0/16}}"), YAML);
+        assertThat(same.status()).as(same.toString()).isEqualTo(200);
+
+        // the network controller's write (straight to the store), then a user's replace without it
+        var store = env.newStore();
+        var node = store.get(dev.berth.api.Kind.NODE, manager.nodeId()).orElseThrow();
+        store.update(node.withSpec(node.spec().withSubnet("10.42.5.0/24")));
+        String manifest = """
+                apiVersion: berth.dev/v1
+                kind: Node
+                metadata: {name: %s}
+                spec: {role: manager, availability: drain, subnet: 10.42.200.0/24}
+                """.formatted(manager.nodeId());
+        Response drained = api.put("/api/v1/nodes/" + manager.nodeId(), manifest, YAML);
+        assertThat(drained.status()).as(drained.toString()).isEqualTo(200);
+        assertThat(drained.json().get("spec").get("availability").asText()).isEqualTo("drain");
+        assertThat(drained.json().get("spec").get("subnet").asText()).isEqualTo("10.42.5.0/24");
+        store.close();
+    }
+
+    @Test
     void infoAndHealth() {
         Response health = api.get("/healthz");
         assertThat(health.status()).isEqualTo(200);

@@ -38,6 +38,8 @@ class BadInputIT {
         manager = TestSupport.start(env, TestSupport.config(env, dir).withMaxBodyBytes(MAX_BODY));
         api = new TestApi(manager.apiPort());
         assertThat(api.post("/api/v1/services", service("web", 1, "app: web"), YAML).status()).isEqualTo(201);
+        assertThat(api.post("/api/v1/services", service("whoami", 0, "") + "  ports: [{published: 4567, target: 80}]\n",
+                YAML).status()).isEqualTo(201);
     }
 
     @AfterAll
@@ -250,5 +252,53 @@ class BadInputIT {
     void registrationWithAnUnknownField() {
         rejected(400, "BadRequest", "cpu", () -> api.post("/api/v1/nodes/register",
                 "{\"hostname\":\"w\",\"cpu\":2}", JSON));
+    }
+
+    @Test
+    void aPortAnotherServicePublishesIsAConflict() {
+        String taken = "  ports: [{published: 8080, target: 80}, {published: 4567, target: 8080}]\n";
+        JsonNode e = rejected(409, "Conflict", "spec.ports[1].published", () -> api.post("/api/v1/services",
+                service("thief", 1, "") + taken, YAML));
+        assertThat(e.get("message").asText())
+                .isEqualTo("spec.ports[1].published: port 4567/tcp is already published by service \"whoami\"");
+        // a replace and an apply are refused alike
+        rejected(409, "Conflict", "spec.ports[1].published", () -> api.put("/api/v1/services/web",
+                service("web", 1, "app: web") + taken, YAML));
+        JsonNode applied = rejected(409, "Conflict", "spec.ports[1].published", () -> api.post("/api/v1/apply",
+                service("fresh", 1, "") + "---\n" + service("web", 1, "app: web") + taken, YAML));
+        assertThat(applied.get("message").asText()).startsWith("document 2: spec.ports[1].published: port 4567/tcp");
+        // two services of one body cannot take the same port either
+        rejected(409, "Conflict", "spec.ports[0].published", () -> api.post("/api/v1/apply",
+                service("a", 1, "") + "  ports: [{published: 9999, target: 80}]\n---\n"
+                        + service("b", 1, "") + "  ports: [{published: 9999, target: 80}]\n", YAML));
+    }
+
+    @Test
+    void theClusterNetworkCannotChange() {
+        String cluster = """
+                apiVersion: berth.dev/v1
+                kind: Cluster
+                metadata: {name: default}
+                spec:
+                  network: {containerCidr: 10.60.0.0/16, serviceCidr: 10.61.0.0/16}
+                """;
+        JsonNode e = rejected(400, "BadRequest", "spec.network", () -> api.put("/api/v1/clusters/default", cluster,
+                YAML));
+        assertThat(e.get("message").asText()).contains("cannot change once the cluster exists");
+        rejected(400, "BadRequest", "spec.network", () -> api.post("/api/v1/apply", cluster, YAML));
+    }
+
+    @Test
+    void anOverlappingNetworkIsInvalid() {
+        String cluster = """
+                apiVersion: berth.dev/v1
+                kind: Cluster
+                metadata: {name: default}
+                spec:
+                  network: {containerCidr: 10.42.0.0/16, serviceCidr: 10.42.0.0/20}
+                """;
+        JsonNode e = rejected(400, "Invalid", "spec.network.serviceCidr", () -> api.put("/api/v1/clusters/default",
+                cluster, YAML));
+        assertThat(e.get("message").asText()).contains("10.42.0.0/20").contains("10.42.0.0/16");
     }
 }

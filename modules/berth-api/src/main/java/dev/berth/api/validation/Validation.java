@@ -1,11 +1,13 @@
 package dev.berth.api.validation;
 
 import dev.berth.api.ApiObject;
+import dev.berth.api.Cidr;
 import dev.berth.api.Cluster;
 import dev.berth.api.ClusterSpec;
 import dev.berth.api.DispatcherSpec;
 import dev.berth.api.Durations;
 import dev.berth.api.Constraint;
+import dev.berth.api.NetworkSpec;
 import dev.berth.api.ObjectMeta;
 import dev.berth.api.PlacementPreference;
 import dev.berth.api.PortConfig;
@@ -40,6 +42,8 @@ public final class Validation {
     public static final Duration MIN_HEARTBEAT_PERIOD = Duration.ofMillis(100);
     /** The shortest heartbeat timeout: etcd grants no lease shorter than 2 s with its default timings. */
     public static final Duration MIN_HEARTBEAT_TIMEOUT = Duration.ofSeconds(2);
+    /** The longest prefix of a node's container subnet: a /30 holds the gateway and one container. */
+    public static final int MAX_NODE_SUBNET_PREFIX = 30;
     /** More replicas than this is a typo, not a plan. */
     public static final int MAX_REPLICAS = 100_000;
 
@@ -85,7 +89,39 @@ public final class Validation {
         }
         between(f + "reconnectGrace", d.reconnectGrace(), Duration.ZERO, Duration.ofMinutes(1), errors);
         between(f + "leaderChangeGrace", d.leaderChangeGrace(), Duration.ZERO, Duration.ofHours(1), errors);
+        network(spec.network(), errors);
         return List.copyOf(errors);
+    }
+
+    /**
+     * Checks the cluster network's address plan: both ranges are CIDRs, a node's subnet fits in the
+     * container range and still holds containers, and the two ranges do not overlap (a virtual IP
+     * that is also a container's address could not be told apart by the kernel's rules).
+     */
+    private static void network(NetworkSpec n, List<FieldError> errors) {
+        String f = "spec.network.";
+        Cidr container = cidr(f + "containerCidr", n.containerCidr(), errors);
+        Cidr service = cidr(f + "serviceCidr", n.serviceCidr(), errors);
+        int min = container == null ? 0 : container.prefix();
+        // a /31 or /32 leaves no address for a container once the bridge takes the gateway
+        if (n.nodeSubnetPrefix() < min || n.nodeSubnetPrefix() > MAX_NODE_SUBNET_PREFIX) {
+            errors.add(new FieldError(f + "nodeSubnetPrefix", "must be between " + min
+                    + (container == null ? "" : " (the prefix of containerCidr " + container + ")") + " and "
+                    + MAX_NODE_SUBNET_PREFIX + ", got " + n.nodeSubnetPrefix()));
+        }
+        if (container != null && service != null && container.overlaps(service)) {
+            errors.add(new FieldError(f + "serviceCidr", "serviceCidr " + service + " overlaps containerCidr "
+                    + container + ": the services' virtual IPs need a range of their own"));
+        }
+    }
+
+    private static Cidr cidr(String field, String text, List<FieldError> errors) {
+        try {
+            return Cidr.parse(text);
+        } catch (IllegalArgumentException e) {
+            errors.add(new FieldError(field, e.getMessage()));
+            return null;
+        }
     }
 
     /** Adds an error unless {@code min <= value <= max}; returns whether it was in range. */

@@ -44,6 +44,11 @@ public record ApiError(int code, String reason, String message, String field) {
         return new ApiError(409, "Conflict", message, "metadata.resourceVersion");
     }
 
+    /** A conflict with another object over {@code field} (a port another service publishes). */
+    public static ApiError conflict(String field, String message) {
+        return new ApiError(409, "Conflict", message, field);
+    }
+
     public static ApiError gone(String message) {
         return new ApiError(410, "Gone", message, "resourceVersion");
     }

@@ -6,6 +6,7 @@ import dev.berth.api.ApiObject;
 import dev.berth.api.Kind;
 import dev.berth.api.Node;
 import dev.berth.api.ObjectMeta;
+import dev.berth.api.Service;
 import dev.berth.api.Task;
 import dev.berth.api.codec.Codec;
 import dev.berth.api.codec.DecodeException;
@@ -18,8 +19,10 @@ import dev.berth.store.WriteOp;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.logging.log4j.LogManager;
@@ -100,6 +103,7 @@ public final class ApiOperations {
         ApiObject object = decodeOne(body, contentType);
         requireKind(kind, object);
         Validation.require(object);
+        requireFreePorts(object);
         ApiObject toStore = ObjectWrites.forCreate(object, Ids.random(), clock.instant());
         try {
             ApiObject stored = store.create(toStore);
@@ -117,7 +121,9 @@ public final class ApiOperations {
      */
     public ApiObject replace(Kind<?> kind, String name, String body, String contentType) {
         requireWritable(kind);
-        ApiObject object = decodeOne(body, contentType);
+        JsonNode document = documentOf(body, contentType);
+        ApiObject object = Codec.decode(document);
+        boolean namesNetwork = namesNetwork(document);
         requireKind(kind, object);
         if (object.name().isEmpty()) {
             // the URL names the object; a body without a name means the same one
@@ -129,14 +135,16 @@ public final class ApiOperations {
                     + "\" but the URL names \"" + name + "\""));
         }
         Validation.require(object);
+        requireFreePorts(object);
         long wanted = object.metadata().resourceVersion();
         for (int attempt = 1; ; attempt++) {
             ApiObject stored = get(kind, name);
             if (wanted > 0 && stored.metadata().resourceVersion() != wanted) {
                 throw stale(kind, name, wanted, stored.metadata().resourceVersion());
             }
+            ApiObject replacing = ObjectWrites.withClusterNetwork(stored, object, namesNetwork);
             try {
-                ApiObject written = store.update(ObjectWrites.forReplace(stored, object));
+                ApiObject written = store.update(ObjectWrites.forReplace(stored, replacing));
                 LOG.info("replaced {}", ref(kind, name));
                 return written;
             } catch (StoreException.Conflict e) {
@@ -210,6 +218,7 @@ public final class ApiOperations {
             throw new ApiException(ApiError.badRequest("", "the body holds no object"));
         }
         List<ApiObject> objects = new ArrayList<>();
+        List<Boolean> namesNetwork = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < documents.size(); i++) {
             String where = documents.size() == 1 ? "" : "document " + (i + 1) + ": ";
@@ -233,13 +242,24 @@ public final class ApiOperations {
                         + " appears twice in the body"));
             }
             objects.add(object);
+            namesNetwork.add(namesNetwork(documents.get(i)));
         }
+        requireFreePorts(objects, documents.size() > 1);
         for (int attempt = 1; ; attempt++) {
             List<WriteOp> ops = new ArrayList<>();
             List<ApplyResult> results = new ArrayList<>();
-            for (ApiObject object : objects) {
+            for (int i = 0; i < objects.size(); i++) {
+                ApiObject object = objects.get(i);
                 Kind<?> kind = Kind.of(object);
                 Optional<? extends ApiObject> stored = store.get(kind, object.name());
+                if (stored.isPresent()) {
+                    try {
+                        object = ObjectWrites.withClusterNetwork(stored.get(), object, namesNetwork.get(i));
+                    } catch (ApiException e) {
+                        String where = objects.size() == 1 ? "" : "document " + (i + 1) + ": ";
+                        throw new ApiException(ApiError.badRequest(e.error().field(), where + e.error().message()));
+                    }
+                }
                 if (stored.isEmpty()) {
                     requireCreatable(kind);
                     ops.add(WriteOp.create(ObjectWrites.forCreate(object, Ids.random(),
@@ -325,12 +345,61 @@ public final class ApiOperations {
     }
 
     private ApiObject decodeOne(String body, String contentType) {
+        return Codec.decode(documentOf(body, contentType));
+    }
+
+    private static JsonNode documentOf(String body, String contentType) {
         List<JsonNode> documents = Bodies.readDocuments(body, contentType);
         if (documents.size() != 1) {
             throw new ApiException(ApiError.badRequest("", "expected one object in the body, got "
                     + documents.size() + (documents.size() > 1 ? " (use POST /api/v1/apply for several)" : "")));
         }
-        return Codec.decode(documents.get(0));
+        return documents.get(0);
+    }
+
+    /** Whether a document sets {@code spec.network} (a Cluster that leaves it out keeps the stored one). */
+    private static boolean namesNetwork(JsonNode document) {
+        JsonNode network = document.path("spec").path("network");
+        return !network.isMissingNode() && !network.isNull();
+    }
+
+    /** Refuses (409) a service publishing a port that another stored service publishes. */
+    private void requireFreePorts(ApiObject object) {
+        if (object instanceof Service service && hasPublishedPorts(service)) {
+            Optional<ApiError> conflict = PublishedPorts.conflict(service, store.list(Kind.SERVICE).items());
+            if (conflict.isPresent()) {
+                throw new ApiException(conflict.get());
+            }
+        }
+    }
+
+    /**
+     * Refuses (409) an apply body whose services publish a port another service publishes, as the
+     * services will be once the body is applied: the stored ones with the body's in their place
+     * (so one body may move a port from one service to another).
+     */
+    private void requireFreePorts(List<ApiObject> objects, boolean manyDocuments) {
+        List<Service> services = objects.stream().filter(o -> o instanceof Service).map(o -> (Service) o).toList();
+        if (services.stream().noneMatch(ApiOperations::hasPublishedPorts)) {
+            return;
+        }
+        Map<String, Service> after = new LinkedHashMap<>();
+        store.list(Kind.SERVICE).items().forEach(s -> after.put(s.name(), s));
+        services.forEach(s -> after.put(s.name(), s));
+        for (int i = 0; i < objects.size(); i++) {
+            if (objects.get(i) instanceof Service service) {
+                Optional<ApiError> conflict = PublishedPorts.conflict(service, after.values());
+                if (conflict.isPresent()) {
+                    ApiError e = conflict.get();
+                    String where = manyDocuments ? "document " + (i + 1) + ": " : "";
+                    throw new ApiException(new ApiError(e.code(), e.reason(), where + e.message(), e.field()));
+                }
+            }
+        }
+    }
+
+    private static boolean hasPublishedPorts(Service service) {
+        return service.spec().ports().stream().anyMatch(p -> p.published() > 0);
     }
 
     private static void requireKind(Kind<?> kind, ApiObject object) {

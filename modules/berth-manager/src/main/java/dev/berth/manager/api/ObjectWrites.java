@@ -2,8 +2,10 @@ package dev.berth.manager.api;
 
 import dev.berth.api.ApiObject;
 import dev.berth.api.Cluster;
+import dev.berth.api.ClusterSpec;
 import dev.berth.api.ClusterStatus;
 import dev.berth.api.Kind;
+import dev.berth.api.NetworkSpec;
 import dev.berth.api.Node;
 import dev.berth.api.NodeSpec;
 import dev.berth.api.NodeState;
@@ -84,11 +86,41 @@ public final class ObjectWrites {
      * {@code body} with the parts of the spec a user does not own taken from {@code stored}: a
      * node's role is what it joined as (a worker token makes a worker), so a replace or an apply
      * of a Node changes only its availability, labels and annotations, and a manifest that leaves
-     * {@code role} out does not demote a manager.
+     * {@code role} out does not demote a manager; its {@code subnet} is the network controller's
+     * (containers on the node live in it), so a user's write never moves or clears it.
      */
     static ApiObject withServerOwnedSpec(ApiObject stored, ApiObject body) {
-        if (stored instanceof Node s && body instanceof Node b && s.spec().role() != b.spec().role()) {
-            return b.withSpec(new NodeSpec(s.spec().role(), b.spec().availability()));
+        if (stored instanceof Node s && body instanceof Node b) {
+            NodeSpec kept = new NodeSpec(s.spec().role(), b.spec().availability(), s.spec().subnet());
+            return kept.equals(b.spec()) ? b : b.withSpec(kept);
+        }
+        return body;
+    }
+
+    /**
+     * {@code body} (a Cluster replacing {@code stored}) with the stored {@code spec.network} when
+     * the body leaves it out, so that a manifest written for the timings does not touch the
+     * network; other objects as they are.
+     *
+     * @param bodyNamesNetwork whether the request's document has a {@code spec.network}
+     * @throws ApiException 400 on field {@code spec.network} when the body names another network:
+     *     node subnets and virtual IPs were carved from it and live on in containers
+     */
+    public static ApiObject withClusterNetwork(ApiObject stored, ApiObject body, boolean bodyNamesNetwork) {
+        if (!(stored instanceof Cluster s) || !(body instanceof Cluster b)) {
+            return body;
+        }
+        if (!bodyNamesNetwork) {
+            ClusterSpec spec = new ClusterSpec(b.spec().taskHistoryLimit(), b.spec().dispatcher(),
+                    s.spec().network());
+            return new Cluster(b.apiVersion(), b.kind(), b.metadata(), spec, b.status());
+        }
+        if (!b.spec().network().equals(s.spec().network())) {
+            NetworkSpec n = s.spec().network();
+            throw new ApiException(ApiError.badRequest("spec.network", "spec.network: cannot change once the"
+                    + " cluster exists (it is containerCidr " + n.containerCidr() + ", nodeSubnetPrefix "
+                    + n.nodeSubnetPrefix() + ", serviceCidr " + n.serviceCidr() + "; node subnets and service"
+                    + " virtual IPs were given from it)"));
         }
         return body;
     }

@@ -1,8 +1,12 @@
 package dev.berth.manager.dispatcher;
 
+import dev.berth.api.ApiObject;
+import dev.berth.api.Cluster;
+import dev.berth.api.Endpoints;
 import dev.berth.api.Kind;
 import dev.berth.api.Node;
 import dev.berth.api.Task;
+import dev.berth.api.session.SessionMessage;
 import dev.berth.controllers.Indexes;
 import dev.berth.manager.api.ApiOperations;
 import dev.berth.store.etcd.EtcdStore;
@@ -22,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -41,6 +46,12 @@ import org.apache.logging.log4j.Logger;
  *
  * <p>Each session's lease is bound to {@link #sessionKey} of its node; {@link NodeLiveness} (on
  * the leader) turns those keys into node states.
+ *
+ * <p>Each session also gets its node's {@link SessionMessage.NetworkMap} ({@link NetworkMaps}),
+ * built from informers of the nodes, the Endpoints and the Cluster: first right after the full
+ * assignment set; then the maps are rebuilt {@link #NETWORK_MAP_DELAY} ms after a change of any
+ * of those objects (so a burst of Endpoints writes costs one rebuild), and a node gets its new map
+ * only when it differs from the last one it got.
  */
 public final class Dispatcher implements AutoCloseable {
 
@@ -49,6 +60,8 @@ public final class Dispatcher implements AutoCloseable {
 
     private static final Logger LOG = LogManager.getLogger(Dispatcher.class);
     private static final int WORKER_THREADS = 4;
+    /** How long changes of the network's objects are collected before the maps are rebuilt. */
+    static final long NETWORK_MAP_DELAY = 50;
 
     private final Vertx vertx;
     private final EtcdStore store;
@@ -56,8 +69,15 @@ public final class Dispatcher implements AutoCloseable {
     private final Clock clock;
     private final DispatcherConfig config;
     private final Informer<Task> tasks;
-    /** Nodes, to end the session of a node removed from the cluster at once. */
+    /**
+     * Nodes, to end the session of a node removed from the cluster at once, and for the network
+     * maps (subnets and addresses).
+     */
     private final Informer<Node> nodes;
+    /** Every service's endpoints and the Cluster object: with the nodes, the network maps. */
+    private final Informer<Endpoints> endpoints;
+    private final Informer<Cluster> clusters;
+    private final AtomicBoolean mapsScheduled = new AtomicBoolean();
     private final StatusIngest ingest;
     private final WorkerExecutor worker;
     /** node id -> its open session on this manager. */
@@ -80,10 +100,15 @@ public final class Dispatcher implements AutoCloseable {
         nodes.addHandler(new EventHandler<>() {
             @Override
             public void onAdd(Node n) {
+                networkChanged();
             }
 
             @Override
             public void onUpdate(Node oldN, Node newN) {
+                if (!oldN.spec().subnet().equals(newN.spec().subnet())
+                        || !oldN.status().address().equals(newN.status().address())) {
+                    networkChanged();
+                }
             }
 
             @Override
@@ -92,8 +117,13 @@ public final class Dispatcher implements AutoCloseable {
                 if (session != null) {
                     session.end(403, "node " + n.name() + " was removed from the cluster: join it again");
                 }
+                networkChanged();
             }
         });
+        this.endpoints = new StoreInformer<>(store, Kind.ENDPOINTS);
+        endpoints.addHandler(networkHandler());
+        this.clusters = new StoreInformer<>(store, Kind.CLUSTER);
+        clusters.addHandler(networkHandler());
         this.ingest = new StatusIngest(store, tasks, clock, config.statusBatchWindow(), config.statusBatchMax());
         this.worker = vertx.createSharedWorkerExecutor("berth-dispatcher-" + System.identityHashCode(this),
                 WORKER_THREADS);
@@ -130,6 +160,8 @@ public final class Dispatcher implements AutoCloseable {
     public void start() {
         tasks.start();
         nodes.start();
+        endpoints.start();
+        clusters.start();
         ingest.start();
     }
 
@@ -208,6 +240,8 @@ public final class Dispatcher implements AutoCloseable {
         }
         leasesToRevoke.clear();
         ingest.close();
+        clusters.close();
+        endpoints.close();
         nodes.close();
         tasks.close();
         worker.close();
@@ -245,6 +279,12 @@ public final class Dispatcher implements AutoCloseable {
                 .filter(t -> AssignmentDiff.assigned(t, nodeId)).toList();
     }
 
+    /** The network map of {@code nodeId} as the informers see it now. */
+    SessionMessage.NetworkMap networkMapOf(String nodeId) {
+        return NetworkMaps.forNode(nodeId, NetworkMaps.networkOf(clusters.get(Cluster.DEFAULT_NAME)), nodes.list(),
+                endpoints.list());
+    }
+
     /** Makes {@code session} the one of its node here; ends the one it replaces. */
     void opened(String nodeId, NodeSession session) {
         NodeSession previous = byNode.put(nodeId, session);
@@ -274,6 +314,37 @@ public final class Dispatcher implements AutoCloseable {
 
     ByteSequence keyOf(String nodeId) {
         return ByteSequence.from(sessionKey(store.prefix(), nodeId), StandardCharsets.UTF_8);
+    }
+
+    private <T extends ApiObject> EventHandler<T> networkHandler() {
+        return new EventHandler<>() {
+            @Override
+            public void onAdd(T o) {
+                networkChanged();
+            }
+
+            @Override
+            public void onUpdate(T oldO, T newO) {
+                networkChanged();
+            }
+
+            @Override
+            public void onDelete(T o) {
+                networkChanged();
+            }
+        };
+    }
+
+    /** Schedules one rebuild of the network maps; changes until it runs are folded into it. */
+    private void networkChanged() {
+        if (mapsScheduled.compareAndSet(false, true)) {
+            vertx.setTimer(NETWORK_MAP_DELAY, id -> {
+                mapsScheduled.set(false);
+                for (Map.Entry<String, NodeSession> e : byNode.entrySet()) {
+                    e.getValue().network(networkMapOf(e.getKey()));
+                }
+            });
+        }
     }
 
     private void route(List<AssignmentDiff.Change> changes) {

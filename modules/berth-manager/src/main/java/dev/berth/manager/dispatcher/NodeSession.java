@@ -35,8 +35,9 @@ import org.apache.logging.log4j.Logger;
  * informer's thread) shares its buffer.
  *
  * <p>Hello → the session key is put under a new lease, then the Node registered or refreshed →
- * Welcome → the full assignment set → deltas. Heartbeats keep the lease alive; none for a TTL
- * ends the session, and an ended session revokes its lease, so the node goes down at once.
+ * Welcome → the full assignment set → the network map → deltas and new network maps. Heartbeats
+ * keep the lease alive; none for a TTL ends the session, and an ended session revokes its lease,
+ * so the node goes down at once.
  */
 final class NodeSession {
 
@@ -60,6 +61,8 @@ final class NodeSession {
     private long lastHeartbeat;
     private long lastKeepAlive;
     private long lastRecorded;
+    /** The last network map sent to the agent: a rebuilt map equal to it is not sent again. */
+    private SessionMessage.NetworkMap lastMap;
     /** Ids of the tasks the agent was told about and not yet told are gone. */
     private final Set<String> known = new HashSet<>();
 
@@ -99,6 +102,16 @@ final class NodeSession {
             flushScheduled = true;
         }
         context.runOnContext(v -> flush());
+    }
+
+    /** Sends the node's network map unless the agent already has this one; from any thread. */
+    void network(SessionMessage.NetworkMap map) {
+        context.runOnContext(v -> {
+            if (state == State.OPEN && !map.equals(lastMap)) {
+                lastMap = map;
+                send(map);
+            }
+        });
     }
 
     /** Sends {@code Error(code, message)} and closes; from any thread. */
@@ -252,6 +265,9 @@ final class NodeSession {
         List<Task> assigned = dispatcher.assignedTo(nodeId);
         assigned.forEach(t -> known.add(t.id()));
         send(new SessionMessage.Assignments(true, assigned, List.of()));
+        // the agent needs its subnet before it can start a task on the cluster network
+        lastMap = dispatcher.networkMapOf(nodeId);
+        send(lastMap);
         LOG.info("node {} ({}, {}) opened its session from {}: {} task(s) assigned", nodeId, hello.hostname(),
                 hello.address(), remote, assigned.size());
         long period = dispatcher.config().heartbeatPeriod().toMillis();

@@ -12,7 +12,8 @@ import java.util.Optional;
  * Which status reports of an agent the manager accepts (pure). An agent may only report on the
  * tasks placed on its own node, only states it owns (from {@code ACCEPTED} on), and never move a
  * task backwards ({@link TaskState#canMoveTo}); a report that changes nothing is dropped so that
- * a resend after a reconnect costs no write.
+ * a resend after a reconnect costs no write. The container id and the cluster-network address,
+ * once reported, stay when a later update leaves them empty.
  */
 public final class StatusRules {
 
@@ -40,12 +41,16 @@ public final class StatusRules {
             return Optional.empty();
         }
         String containerId = update.containerId().isEmpty() ? current.containerId() : update.containerId();
+        // an agent reports the address once it knows it; later updates without one keep it
+        String address = update.address().isEmpty() ? current.address() : update.address();
         if (next == current.state() && update.message().equals(current.message())
-                && update.error().equals(current.error()) && containerId.equals(current.containerId())) {
+                && update.error().equals(current.error()) && containerId.equals(current.containerId())
+                && address.equals(current.address())) {
             return Optional.empty();
         }
         Instant at = update.timestamp() == null ? now : update.timestamp();
-        return Optional.of(new TaskStatus(next, update.message(), update.error(), Optional.of(at), containerId));
+        return Optional.of(new TaskStatus(next, update.message(), update.error(), Optional.of(at), containerId,
+                address));
     }
 
     /**

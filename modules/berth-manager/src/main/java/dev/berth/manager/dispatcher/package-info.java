@@ -8,6 +8,10 @@
  *       {@code <prefix>/berth/v1/sessions/<nodeId>} (kept alive while heartbeats arrive), the
  *       agent receives its full assignment set and then deltas, computed from one shared task
  *       informer indexed by node ({@link dev.berth.manager.dispatcher.AssignmentDiff}, pure).</li>
+ *   <li>Each session also gets its node's network map (subnet, routes to the other nodes'
+ *       subnets, every service's Endpoints) after the full set and again whenever it changes,
+ *       built by {@link dev.berth.manager.dispatcher.NetworkMaps} (pure) from node, Endpoints and
+ *       Cluster informers.</li>
  *   <li>{@link dev.berth.manager.dispatcher.StatusIngest} writes the agents' status reports to
  *       etcd in batches, one CAS transaction per batch, after
  *       {@link dev.berth.manager.dispatcher.StatusRules} (pure) dropped what would move a task

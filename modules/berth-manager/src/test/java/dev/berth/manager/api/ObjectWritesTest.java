@@ -81,4 +81,38 @@ class ObjectWritesTest {
         assertThat(ObjectWrites.kindOfPlural("tasks")).contains(Kind.TASK);
         assertThat(ObjectWrites.kindOfPlural("svc")).isEmpty();
     }
+
+    @Test
+    void aUsersWriteOfANodeKeepsItsRoleAndSubnet() {
+        dev.berth.api.Node stored = dev.berth.api.Node.of(ObjectMeta.named("n1"), new dev.berth.api.NodeSpec(
+                dev.berth.api.NodeRole.MANAGER, null, "10.42.3.0/24"), null);
+        dev.berth.api.Node body = dev.berth.api.Node.of(ObjectMeta.named("n1"), new dev.berth.api.NodeSpec(
+                dev.berth.api.NodeRole.WORKER, dev.berth.api.NodeAvailability.DRAIN, "10.42.9.0/24"), null);
+        dev.berth.api.Node replaced = (dev.berth.api.Node) ObjectWrites.forReplace(stored, body);
+        assertThat(replaced.spec()).isEqualTo(new dev.berth.api.NodeSpec(dev.berth.api.NodeRole.MANAGER,
+                dev.berth.api.NodeAvailability.DRAIN, "10.42.3.0/24"));
+        // a manifest without the subnet is the same content
+        dev.berth.api.Node plain = dev.berth.api.Node.of(ObjectMeta.named("n1"), new dev.berth.api.NodeSpec(
+                dev.berth.api.NodeRole.MANAGER, null), null);
+        assertThat(ObjectWrites.sameUserContent(stored, plain)).isTrue();
+    }
+
+    @Test
+    void aClusterKeepsItsNetworkWhenTheBodyLeavesItOutAndRefusesAnotherOne() {
+        dev.berth.api.NetworkSpec custom = new dev.berth.api.NetworkSpec("172.30.0.0/16", 26, "172.31.0.0/16");
+        Cluster stored = new Cluster(null, null, ObjectMeta.named("default"), new ClusterSpec(5, null, custom), null);
+        Cluster omitted = new Cluster(null, null, ObjectMeta.named("default"), new ClusterSpec(3), null);
+        Cluster kept = (Cluster) ObjectWrites.withClusterNetwork(stored, omitted, false);
+        assertThat(kept.spec().network()).isEqualTo(custom);
+        assertThat(kept.spec().taskHistoryLimit()).isEqualTo(3);
+        Cluster same = new Cluster(null, null, ObjectMeta.named("default"), new ClusterSpec(3, null, custom), null);
+        assertThat(ObjectWrites.withClusterNetwork(stored, same, true)).isSameAs(same);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ObjectWrites.withClusterNetwork(stored, omitted, true))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.error().code()).isEqualTo(400);
+                    assertThat(e.error().field()).isEqualTo("spec.network");
+                    assertThat(e.error().message()).contains("cannot change once the cluster exists")
+                            .contains("172.30.0.0/16");
+                });
+    }
 }

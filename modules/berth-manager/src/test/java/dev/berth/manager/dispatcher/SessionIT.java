@@ -274,6 +274,64 @@ class SessionIT {
         assertThat(received.get(0)).contains("\"type\":\"Error\"").contains("\"code\":400").contains("Hello");
     }
 
+    @Test
+    void aSessionGetsItsNetworkMapAfterTheFullSetAndANewOneWhenTheNetworkChanges(@TempDir Path managerDir)
+            throws Exception {
+        Manager manager = startManager(managerDir, 0);
+        List<SessionMessage> received = new CopyOnWriteArrayList<>();
+        var ws = vertx.createWebSocketClient().connect(manager.apiPort(), "127.0.0.1", Dispatcher.PATH)
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        ws.textMessageHandler(text -> {
+            try {
+                received.add(Codec.json().readValue(text, SessionMessage.class));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        ws.writeTextMessage(Codec.toJson(new SessionMessage.Hello("net-1", "net-host", "192.0.2.1", "worker",
+                null, "", Map.of())));
+        long beat = vertx.setPeriodic(300, id -> ws.writeTextMessage(Codec.toJson(new SessionMessage.Heartbeat())));
+        env.register(() -> vertx.cancelTimer(beat));
+
+        await().atMost(WAIT).until(() -> received.stream().anyMatch(m -> m instanceof SessionMessage.NetworkMap));
+        List<String> types = received.stream().map(m -> m.getClass().getSimpleName()).toList();
+        assertThat(types.subList(0, 3)).containsExactly("Welcome", "Assignments", "NetworkMap");
+        assertThat(((SessionMessage.Assignments) received.get(1)).full()).isTrue();
+
+        // another node with a subnet and an address becomes a peer
+        store.create(Node.of(dev.berth.api.ObjectMeta.named("peer-1"),
+                new dev.berth.api.NodeSpec(dev.berth.api.NodeRole.WORKER, null, "10.42.77.0/24"),
+                new dev.berth.api.NodeStatus(null, null, "peer-host", "192.0.2.2", null, null, null)));
+        await().atMost(WAIT).until(() -> maps(received).stream().anyMatch(m -> m.peers().contains(
+                new SessionMessage.NetworkPeer("peer-1", "192.0.2.2", "10.42.77.0/24"))));
+
+        // a service's Endpoints written to etcd reaches the agent in a new map
+        createService("mapped", 0);
+        try {
+            store.create(dev.berth.api.Endpoints.of(dev.berth.api.ObjectMeta.named("mapped"), "10.43.0.99",
+                    dev.berth.api.EndpointMode.VIP, List.of(), List.of()));
+        } catch (dev.berth.store.StoreException.AlreadyExists e) {
+            // the network controller was quicker: its object serves as well
+        }
+        await().atMost(WAIT).until(() -> maps(received).stream().anyMatch(m -> m.services().stream()
+                .anyMatch(e -> e.metadata().name().equals("mapped"))));
+
+        // changes that leave the map alone send nothing: no two maps in a row are equal
+        Node peer = store.get(Kind.NODE, "peer-1").orElseThrow();
+        store.update(peer.withMetadata(peer.metadata().withLabels(Map.of("zone", "a"))));
+        Thread.sleep(4 * Dispatcher.NETWORK_MAP_DELAY);
+        List<SessionMessage.NetworkMap> maps = maps(received);
+        for (int i = 1; i < maps.size(); i++) {
+            assertThat(maps.get(i)).isNotEqualTo(maps.get(i - 1));
+        }
+        ws.close();
+    }
+
+    private static List<SessionMessage.NetworkMap> maps(List<SessionMessage> received) {
+        return received.stream().filter(m -> m instanceof SessionMessage.NetworkMap)
+                .map(m -> (SessionMessage.NetworkMap) m).toList();
+    }
+
     // -- helpers --------------------------------------------------------------------------------
 
     private Manager startManager(Path stateDir, int port) {

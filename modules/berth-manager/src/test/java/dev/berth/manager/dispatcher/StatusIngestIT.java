@@ -74,6 +74,16 @@ class StatusIngestIT {
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 store.get(Kind.TASK, "task001").orElseThrow().status().state() == TaskState.FAILED);
         assertThat(store.get(Kind.TASK, "task001").orElseThrow().status().message()).isEqualTo("exited");
+
+        // the cluster-network address is stored, and a later update without one keeps it
+        ingest.submit("n1", List.of(new TaskStatusUpdate("task002", TaskState.RUNNING, "started", "", "c2", -1,
+                Instant.now(), "10.42.0.9")));
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                store.get(Kind.TASK, "task002").orElseThrow().status().address().equals("10.42.0.9"));
+        ingest.submit("n1", List.of(update("task002", TaskState.FAILED, "exited")));
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                store.get(Kind.TASK, "task002").orElseThrow().status().state() == TaskState.FAILED);
+        assertThat(store.get(Kind.TASK, "task002").orElseThrow().status().address()).isEqualTo("10.42.0.9");
     }
 
     private static Task assigned(String id, String node) {

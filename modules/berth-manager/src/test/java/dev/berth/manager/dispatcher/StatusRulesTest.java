@@ -69,6 +69,23 @@ class StatusRulesTest {
     }
 
     @Test
+    void theAddressIsStoredAndKeptWhenALaterUpdateHasNone() {
+        Task t = task("t1", "n1", RUNNING, STARTING);
+        TaskStatusUpdate started = new TaskStatusUpdate("t1", RUNNING, "started", "", "abc", -1, T0.plusSeconds(5),
+                "10.42.1.7");
+        t = t.withStatus(StatusRules.apply(t, "n1", started, NOW).orElseThrow());
+        assertThat(t.status().address()).isEqualTo("10.42.1.7");
+        // the same report again changes nothing; one that only adds nothing keeps the address
+        assertThat(StatusRules.apply(t, "n1", started, NOW)).isEmpty();
+        assertThat(StatusRules.apply(t, "n1", update("t1", FAILED, "exited", ""), NOW).orElseThrow().address())
+                .isEqualTo("10.42.1.7");
+        // a report that only brings a new address is news
+        TaskStatusUpdate moved = new TaskStatusUpdate("t1", RUNNING, "started", "", "abc", -1, T0.plusSeconds(6),
+                "10.42.1.8");
+        assertThat(StatusRules.apply(t, "n1", moved, NOW).orElseThrow().address()).isEqualTo("10.42.1.8");
+    }
+
+    @Test
     void anotherNodesTaskIsNotTouched() {
         Task t = task("t1", "n1", RUNNING, ASSIGNED);
         assertThat(StatusRules.apply(t, "n2", update("t1", RUNNING, "started", ""), NOW)).isEmpty();
