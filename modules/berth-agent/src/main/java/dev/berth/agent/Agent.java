@@ -2,8 +2,12 @@ package dev.berth.agent;
 
 import dev.berth.agent.executor.DockerExecutor;
 import dev.berth.agent.executor.ExecutorException;
+import dev.berth.agent.network.ContainerAddresses;
+import dev.berth.agent.network.ContainerNetwork;
 import dev.berth.agent.network.IptablesPortPublisher;
+import dev.berth.agent.network.NodeDns;
 import dev.berth.agent.network.PortCheck;
+import dev.berth.agent.network.ProcessCommandRunner;
 import dev.berth.agent.session.AgentSession;
 import dev.berth.agent.session.AgentSessionConfig;
 import dev.berth.agent.worker.TaskWorker;
@@ -20,8 +24,10 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * The node agent: a session to the managers, the task worker behind it, the Docker executor
- * under the worker and the port publisher beside it, wired together. One per server; a manager
- * runs one too (as its own node).
+ * under the worker and, on the cluster network, the node's network beside it (the bridge network,
+ * routes and rules of {@link ContainerNetwork}, the cluster DNS of {@link NodeDns}, the services'
+ * rules of {@link IptablesPortPublisher}), all fed by the network maps the session receives.
+ * One per server; a manager runs one too (as its own node).
  *
  * <pre>{@code
  * try (Agent agent = new Agent(AgentConfig.of(List.of("10.0.0.1:4243"), Path.of("/var/lib/berth"))).start()) {
@@ -34,28 +40,49 @@ public final class Agent implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(Agent.class);
 
     private final AgentConfig config;
+    private final Networking networking;
     private Vertx vertx;
     private final boolean ownsVertx;
     private DockerExecutor executor;
     private TaskWorker worker;
     private IptablesPortPublisher publisher;
+    private ContainerNetwork network;
+    private NodeDns dns;
     private AgentSession session;
     private volatile String engineVersion = "";
 
     /** An agent with a Vert.x of its own (made when it starts). */
     public Agent(AgentConfig config) {
-        this(null, config, true);
+        this(null, config, true, Networking.DEFAULT);
     }
 
     /** An agent on the caller's Vert.x (which the caller closes). */
     public Agent(Vertx vertx, AgentConfig config) {
-        this(java.util.Objects.requireNonNull(vertx, "vertx"), config, false);
+        this(java.util.Objects.requireNonNull(vertx, "vertx"), config, false, Networking.DEFAULT);
     }
 
-    private Agent(Vertx vertx, AgentConfig config, boolean ownsVertx) {
+    /** An agent whose cluster network uses other names (tests, beside the host's own agent). */
+    Agent(Vertx vertx, AgentConfig config, Networking networking) {
+        this(java.util.Objects.requireNonNull(vertx, "vertx"), config, false, networking);
+    }
+
+    private Agent(Vertx vertx, AgentConfig config, boolean ownsVertx, Networking networking) {
         this.vertx = vertx;
         this.config = config;
         this.ownsVertx = ownsVertx;
+        this.networking = networking;
+    }
+
+    /**
+     * How the cluster network is set up on this node.
+     *
+     * @param options the Docker network, bridge and chain names
+     * @param dnsPort the cluster DNS's port on the gateway
+     * @param servicePorts whether the services' rules are programmed (tests that must not touch
+     *     Berth's own chains turn them off)
+     */
+    record Networking(ContainerNetwork.Options options, int dnsPort, boolean servicePorts) {
+        static final Networking DEFAULT = new Networking(ContainerNetwork.Options.DEFAULT, 53, true);
     }
 
     /**
@@ -76,23 +103,58 @@ public final class Agent implements AutoCloseable {
         }
         LocalTasksListener listener = LocalTasksListener.NONE;
         TaskAdmission admission = TaskAdmission.ALL;
-        if (config.publishPorts()) {
-            publisher = new IptablesPortPublisher();
-            listener = publisher;
-            PortCheck check = new PortCheck(publisher::publishedPorts);
-            admission = check::check;
+        NetworkMapListener maps = NetworkMapListener.NONE;
+        ContainerAddresses addresses = null;
+        if (config.clusterNetwork()) {
+            if (networking.servicePorts()) {
+                publisher = new IptablesPortPublisher();
+                PortCheck check = new PortCheck(publisher::publishedPorts);
+                admission = check::check;
+            }
+            addresses = new ContainerAddresses();
+            dns = new NodeDns(vertx, config.dnsUpstreams(), networking.dnsPort(), Clock.systemUTC());
+            network = new ContainerNetwork(executor.client(), networking.options(), new ProcessCommandRunner(),
+                    this::networkReady);
+            maps = this::onNetworkMap;
         }
         worker = new TaskWorker(executor, this::publish, listener, Clock.systemUTC(), config.workerThreads())
-                .withAdmission(admission).start();
+                .withAdmission(admission);
+        if (addresses != null) {
+            worker.withClusterNetwork(addresses);
+        }
+        worker.start();
         AgentSessionConfig sessionConfig = AgentSessionConfig.of(config.managers(), config.stateDir(), this::hello);
         if (config.tls().isPresent()) {
             sessionConfig = sessionConfig.withTls(config.tls().get());
         }
-        session = new AgentSession(vertx, sessionConfig, worker);
+        session = new AgentSession(vertx, sessionConfig, worker, maps);
         session.start();
         LOG.info("agent started: managers {}{}, role {}", config.managers(),
                 config.tls().isPresent() ? " (mutual TLS)" : "", config.role());
         return this;
+    }
+
+    /** A network map from the managers (on the session's thread: nothing here blocks). */
+    private void onNetworkMap(SessionMessage.NetworkMap map) {
+        network.submit(map);
+        dns.update(map.services());
+        if (publisher != null) {
+            publisher.update(map, nodeId().orElse(""));
+        }
+    }
+
+    /** The node's cluster network, when the agent is on it (tests: cleanup). */
+    Optional<ContainerNetwork> containerNetwork() {
+        return Optional.ofNullable(network);
+    }
+
+    /** The node's bridge network exists (on the network's thread, after each successful map). */
+    private void networkReady(ContainerNetwork.Ready ready) {
+        TaskWorker w = worker;
+        if (w != null) {
+            w.networkReady(ready);
+        }
+        dns.networkReady(ready.gateway());
     }
 
     private void publish(SessionMessage.TaskStatusUpdate update) {
@@ -161,6 +223,12 @@ public final class Agent implements AutoCloseable {
         }
         if (worker != null) {
             worker.close();
+        }
+        if (network != null) {
+            network.close();
+        }
+        if (dns != null) {
+            dns.close();
         }
         if (publisher != null) {
             publisher.close();

@@ -35,7 +35,11 @@ class AgentTest {
         assertThat(config.role()).isEqualTo("worker");
         assertThat(config.nodeId()).isEmpty();
         assertThat(config.hostname()).isNotBlank();
-        assertThat(config.publishPorts()).isTrue();
+        assertThat(config.clusterNetwork()).isTrue();
+        assertThat(config.dnsUpstreams()).isEqualTo(dev.berth.dns.ClusterDns.systemResolvers());
+        var upstream = java.net.InetSocketAddress.createUnresolved("192.0.2.53", 53);
+        assertThat(config.withDnsUpstreams(List.of(upstream)).withWorkerThreads(2).dnsUpstreams())
+                .containsExactly(upstream);
         assertThat(config.workerThreads()).isEqualTo(AgentConfig.DEFAULT_WORKER_THREADS);
         assertThat(new Agent(config).hello().nodeId()).isEmpty();
         assertThatThrownBy(() -> AgentConfig.of(List.of(), Path.of("/tmp/x")))

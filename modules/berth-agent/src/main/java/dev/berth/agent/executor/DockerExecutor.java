@@ -51,6 +51,8 @@ import org.apache.logging.log4j.Logger;
  * by default on {@code unix:///var/run/docker.sock}). Containers are created from the task's
  * template with Swarm's name and Berth's labels ({@link ContainerLabels}); their state changes
  * come from the engine's event stream, filtered on the {@link ContainerLabels#MANAGED} label.
+ * A task on the cluster network gets its container on the node's Docker network, at the fixed
+ * address and with the DNS server of its {@link NetworkAttachment}.
  *
  * <pre>{@code
  * try (DockerExecutor docker = new DockerExecutor(DockerExecutor.DEFAULT_HOST)) {
@@ -134,34 +136,35 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
     }
 
     @Override
-    public String prepare(Task task) throws ExecutorException {
+    public String prepare(Task task, Optional<NetworkAttachment> network) throws ExecutorException {
         String image = task.spec().template().image();
         String name = ContainerLabels.containerName(task);
         try {
-            return createReplacingLeftover(task, name);
+            return createReplacingLeftover(task, name, network);
         } catch (NotFoundException e) {
             // The engine answers a create with 404 only when the image is missing. Creating first
             // and pulling only then, as `docker run` does, saves an image inspect on every task.
             ensureImage(image);
             try {
-                return createReplacingLeftover(task, name);
+                return createReplacingLeftover(task, name, network);
             } catch (NotFoundException again) {
                 throw new ExecutorException.ImageNotFound(image, again);
             }
         }
     }
 
-    private String createReplacingLeftover(Task task, String name) throws ExecutorException {
+    private String createReplacingLeftover(Task task, String name, Optional<NetworkAttachment> network)
+            throws ExecutorException {
         String image = task.spec().template().image();
         try {
-            return create(task, name);
+            return create(task, name, network);
         } catch (ConflictException e) {
             // A container of that name is left from an agent that died between create and
             // remembering the id; it belongs to this very task, so it is replaced.
             LOG.info("container {} exists already; replacing it", name);
             removeQuietly(name);
             try {
-                return create(task, name);
+                return create(task, name, network);
             } catch (NotFoundException missing) {
                 throw missing;
             } catch (RuntimeException again) {
@@ -174,9 +177,14 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
         }
     }
 
-    private String create(Task task, String name) {
+    private String create(Task task, String name, Optional<NetworkAttachment> network) {
+        return createCommand(task, name, network).exec().getId();
+    }
+
+    /** The engine call that creates the task's container (not yet sent). */
+    CreateContainerCmd createCommand(Task task, String name, Optional<NetworkAttachment> network) {
         TaskTemplate template = task.spec().template();
-        HostConfig hostConfig = HostConfig.newHostConfig();
+        HostConfig hostConfig = hostConfig(network);
         double cpus = template.resources().limits().cpus();
         if (cpus > 0) {
             hostConfig.withNanoCPUs(Math.round(cpus * 1e9));
@@ -195,13 +203,25 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
                 .withStopSignal(template.stopSignal())
                 .withStopTimeout(graceSeconds(template.stopGracePeriod()))
                 .withHostConfig(hostConfig);
+        // docker-java turns the address into the endpoint's IPAM config on the host config's network
+        network.ifPresent(n -> cmd.withIpv4Address(n.address()));
         if (!template.command().isEmpty()) {
             cmd.withEntrypoint(template.command());
         }
         if (!template.args().isEmpty()) {
             cmd.withCmd(template.args());
         }
-        return cmd.exec().getId();
+        return cmd;
+    }
+
+    /**
+     * The host config a task's container starts from: on the cluster network with its DNS server
+     * when attached, else the engine's defaults (the default bridge).
+     */
+    static HostConfig hostConfig(Optional<NetworkAttachment> network) {
+        HostConfig hostConfig = HostConfig.newHostConfig();
+        network.ifPresent(n -> hostConfig.withNetworkMode(n.network()).withDns(n.dns()));
+        return hostConfig;
     }
 
     private void ensureImage(String image) throws ExecutorException {

@@ -19,7 +19,15 @@ public interface Executor {
      * @return the new container's id
      * @throws ExecutorException.ImageNotFound when the image is neither local nor pullable
      */
-    String prepare(Task task) throws ExecutorException;
+    default String prepare(Task task) throws ExecutorException {
+        return prepare(task, Optional.empty());
+    }
+
+    /**
+     * Like {@link #prepare(Task)}, with the container on the cluster network at the attachment's
+     * address (empty: the engine's default network).
+     */
+    String prepare(Task task, Optional<NetworkAttachment> network) throws ExecutorException;
 
     /**
      * Starts a prepared container; returns once the engine says it started.

@@ -1,7 +1,6 @@
 package dev.berth.agent.network;
 
-import dev.berth.agent.LocalTasksListener;
-import dev.berth.agent.RunningTask;
+import dev.berth.api.session.SessionMessage;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -12,6 +11,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,26 +23,27 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Applies {@link PortRules} to the kernel with {@code iptables-restore --noflush}: the node's
- * published ports follow its running tasks. Applications are serialized and happen only when
- * the rendered ruleset changed; {@link #submit} coalesces bursts (only the newest set of tasks
- * is applied), retries a failed application after {@link #RETRY_DELAY} and re-applies the
- * current ruleset every {@link #RESYNC_PERIOD}, so rules flushed by someone else (a firewall
- * reload) come back, as kube-proxy's periodic sync does.
+ * Applies {@link ServiceRules} to the kernel with {@code iptables-restore --noflush}: the
+ * services' virtual IPs and the routing mesh follow the cluster's
+ * {@link SessionMessage.NetworkMap}. Applications are serialized and happen only when the
+ * rendered ruleset changed; {@link #update} coalesces bursts (only the newest map is applied),
+ * retries a failed application after {@link #RETRY_DELAY} and re-applies the current ruleset
+ * every {@link #RESYNC_PERIOD}, so rules flushed by someone else (a firewall reload) come back,
+ * as kube-proxy's periodic sync does.
  *
  * <p>Closing the publisher (agent stop) leaves the rules in place: the containers keep running
  * while the agent is away, and Swarm likewise keeps serving the mesh while a node runs tasks; the
- * restarted agent re-applies the ruleset from the tasks it adopts. {@link #removeAll()} takes
+ * restarted agent re-applies the ruleset from the next network map. {@link #removeAll()} takes
  * everything out (for {@code berth stop}, once the node's tasks are stopped).
  *
  * <p>Besides iptables it sets two kernel switches, and leaves them set (as kube-proxy and the
  * engine do, since another component may rely on them): {@code route_localnet} so that
- * 127.0.0.1 can be DNATed, and {@code hairpin_mode} on the ports of the bridge holding the tasks,
- * so that a task calling its own service's published port can be balanced onto itself (the
+ * 127.0.0.1 can be DNATed, and {@code hairpin_mode} on the ports of the bridge holding this
+ * node's tasks, so that a task calling its own service can be balanced onto itself (the
  * bridge otherwise never sends a frame back out of the port it came in on, and that
  * connection stalls).
  */
-public final class IptablesPortPublisher implements LocalTasksListener, AutoCloseable {
+public final class IptablesPortPublisher implements AutoCloseable {
 
     private static final Logger LOG = LogManager.getLogger(IptablesPortPublisher.class);
 
@@ -58,12 +59,16 @@ public final class IptablesPortPublisher implements LocalTasksListener, AutoClos
     /** How often the current ruleset is re-applied even if nothing changed. */
     public static final Duration RESYNC_PERIOD = Duration.ofSeconds(60);
 
-    private final PortRules.Options options;
+    /** What the rules are computed from: the cluster's map, seen from one node. */
+    private record Input(SessionMessage.NetworkMap map, String localNodeId) {
+    }
+
+    private final ServiceRules.Options options;
     private final CommandRunner runner;
     private final Path routeLocalnet;
     private final Path sysClassNet;
     private final ScheduledExecutorService worker;
-    private final AtomicReference<List<LocalEndpoint>> pending = new AtomicReference<>();
+    private final AtomicReference<Input> pending = new AtomicReference<>();
     private final AtomicBoolean resyncScheduled = new AtomicBoolean();
     private final Duration retryDelay;
     private final Duration resyncPeriod;
@@ -72,12 +77,14 @@ public final class IptablesPortPublisher implements LocalTasksListener, AutoClos
     private String lastApplied;
     /** The last ruleset applied successfully, for logging changes only. */
     private String lastRendered;
-    private List<LocalEndpoint> lastEndpoints;
+    private Input lastInput;
+    /** Whether the jumps of an earlier agent version were looked for (once is enough). */
+    private boolean legacyJumpsRemoved;
     private volatile Map<PublishedPort, String> published = Map.of();
 
     /** A publisher with Berth's chain names, the real iptables and the real sysctl. */
     public IptablesPortPublisher() {
-        this(PortRules.Options.DEFAULT, new ProcessCommandRunner(), ROUTE_LOCALNET, SYS_CLASS_NET);
+        this(ServiceRules.Options.DEFAULT, new ProcessCommandRunner(), ROUTE_LOCALNET, SYS_CLASS_NET);
     }
 
     /**
@@ -85,12 +92,12 @@ public final class IptablesPortPublisher implements LocalTasksListener, AutoClos
      * {@code /sys/class/net} (tests use their own chain prefix so they never touch a running
      * agent's rules).
      */
-    public IptablesPortPublisher(PortRules.Options options, CommandRunner runner, Path routeLocalnet,
+    public IptablesPortPublisher(ServiceRules.Options options, CommandRunner runner, Path routeLocalnet,
             Path sysClassNet) {
         this(options, runner, routeLocalnet, sysClassNet, RETRY_DELAY, RESYNC_PERIOD);
     }
 
-    IptablesPortPublisher(PortRules.Options options, CommandRunner runner, Path routeLocalnet, Path sysClassNet,
+    IptablesPortPublisher(ServiceRules.Options options, CommandRunner runner, Path routeLocalnet, Path sysClassNet,
             Duration retryDelay, Duration resyncPeriod) {
         this.retryDelay = retryDelay;
         this.resyncPeriod = resyncPeriod;
@@ -99,7 +106,7 @@ public final class IptablesPortPublisher implements LocalTasksListener, AutoClos
         this.routeLocalnet = routeLocalnet;
         this.sysClassNet = sysClassNet;
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "berth-port-publisher");
+            Thread t = new Thread(r, "berth-service-rules");
             t.setDaemon(true);
             return t;
         });
@@ -108,76 +115,64 @@ public final class IptablesPortPublisher implements LocalTasksListener, AutoClos
         this.worker = executor;
     }
 
-    /** Publishes the ports of the node's running tasks (asynchronously, see {@link #submit}). */
-    @Override
-    public void onRunningTasks(Map<String, RunningTask> tasks) {
-        submit(endpoints(tasks.values()));
-    }
-
-    /** The endpoints of those running tasks that publish ports and have an address. */
-    public static List<LocalEndpoint> endpoints(Collection<RunningTask> tasks) {
-        List<LocalEndpoint> endpoints = new ArrayList<>();
-        for (RunningTask running : tasks) {
-            LocalEndpoint.of(running.task(), running.containerIp()).ifPresent(endpoints::add);
-        }
-        return endpoints;
-    }
-
     /**
-     * Asks for the rules of these running tasks to be applied on the publisher's own thread
-     * (never blocks the caller). While an application runs, newer calls replace each other: only
-     * the newest set is applied next. Failures are logged and retried with the next call.
+     * Asks for the rules of this network map to be applied on the publisher's own thread (never
+     * blocks the caller; any thread). While an application runs, newer calls replace each
+     * other: only the newest map is applied next. Failures are logged and retried.
+     *
+     * @param map the cluster's network map, as the manager last sent it
+     * @param localNodeId this node's id (decides the tasks of host-mode ports)
      */
-    public void submit(Collection<LocalEndpoint> endpoints) {
-        offer(List.copyOf(endpoints));
+    public void update(SessionMessage.NetworkMap map, String localNodeId) {
+        offer(new Input(Objects.requireNonNull(map, "map"), localNodeId == null ? "" : localNodeId));
         if (resyncScheduled.compareAndSet(false, true)) {
             try {
                 worker.scheduleWithFixedDelay(this::resync, resyncPeriod.toMillis(), resyncPeriod.toMillis(),
                         TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
-                LOG.debug("port publisher closed; no resync");
+                LOG.debug("service rules publisher closed; no resync");
             }
         }
     }
 
-    private void offer(List<LocalEndpoint> endpoints) {
-        if (pending.getAndSet(endpoints) == null) {
+    private void offer(Input input) {
+        if (pending.getAndSet(input) == null) {
             try {
                 worker.execute(this::drain);
             } catch (RejectedExecutionException e) {
                 pending.set(null);
-                LOG.debug("port publisher closed; ignoring {} endpoints", endpoints.size());
+                LOG.debug("service rules publisher closed; ignoring a network map");
             }
         }
     }
 
     private void drain() {
-        List<LocalEndpoint> next = pending.getAndSet(null);
+        Input next = pending.getAndSet(null);
         if (next == null) {
             return;
         }
         try {
-            publish(next);
+            apply(next.map(), next.localNodeId());
         } catch (IOException | RuntimeException e) {
-            LOG.error("could not publish the node's ports (retrying in {} ms): {}", retryDelay.toMillis(),
+            LOG.error("could not apply the service rules (retrying in {} ms): {}", retryDelay.toMillis(),
                     e.getMessage(), e);
             try {
-                // Only if nothing newer arrived meanwhile: a newer set is applied anyway.
+                // Only if nothing newer arrived meanwhile: a newer map is applied anyway.
                 worker.schedule(() -> {
                     if (pending.compareAndSet(null, next)) {
                         drain();
                     }
                 }, retryDelay.toMillis(), TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException closed) {
-                LOG.debug("port publisher closed; no retry");
+                LOG.debug("service rules publisher closed; no retry");
             }
         }
     }
 
     private void resync() {
-        List<LocalEndpoint> current;
+        Input current;
         synchronized (this) {
-            current = lastEndpoints;
+            current = lastInput;
             if (current == null || pending.get() != null) {
                 return;
             }
@@ -187,14 +182,17 @@ public final class IptablesPortPublisher implements LocalTasksListener, AutoClos
     }
 
     /**
-     * Applies the rules of these running tasks now, unless the same ruleset is already applied.
+     * Applies the rules of this network map now, unless the same ruleset is already applied.
      *
+     * @param map the cluster's network map
+     * @param localNodeId this node's id (decides the tasks of host-mode ports)
      * @return whether iptables was changed
      * @throws IOException when iptables fails; the previous ruleset then stays in force (the
      *     restore is atomic) and the next call tries again
      */
-    public synchronized boolean publish(Collection<LocalEndpoint> endpoints) throws IOException {
-        PortRules rules = PortRules.compute(options, endpoints);
+    public synchronized boolean apply(SessionMessage.NetworkMap map, String localNodeId) throws IOException {
+        String nodeId = localNodeId == null ? "" : localNodeId;
+        ServiceRules rules = ServiceRules.compute(options, map, nodeId);
         rules.conflicts().forEach(LOG::warn);
         String desired = rules.render();
         if (desired.equals(lastApplied)) {
@@ -202,20 +200,20 @@ public final class IptablesPortPublisher implements LocalTasksListener, AutoClos
         }
         String before = lastRendered;
         lastApplied = null;
-        if (!rules.servicePorts().isEmpty()) {
+        if (!rules.nodePorts().isEmpty()) {
             enableRouteLocalnet();
         }
         restore(rules.render(chains("nat")));
         ensureJumps();
-        enableHairpin(rules);
+        enableHairpin(rules.localAddresses(nodeId));
         lastApplied = desired;
         lastRendered = desired;
-        lastEndpoints = List.copyOf(endpoints);
+        lastInput = new Input(map, nodeId);
         published = rules.owners();
         if (desired.equals(before)) {
-            LOG.debug("re-applied the published-port rules");
+            LOG.debug("re-applied the service rules");
         } else {
-            LOG.info("published ports on this node: {}", rules.servicePorts().isEmpty() ? "none" : describe(rules));
+            LOG.info("service rules on this node: {}", rules.describe());
         }
         return true;
     }
@@ -225,34 +223,44 @@ public final class IptablesPortPublisher implements LocalTasksListener, AutoClos
         lastApplied = null;
     }
 
-    /** Which service owns each port this publisher has published (for {@link PortCheck}). */
+    /**
+     * Which service owns each port published on this node (ports with at least one ready task
+     * to send their traffic to), for {@link PortCheck}.
+     */
     public Map<PublishedPort, String> publishedPorts() {
         return published;
     }
 
     /**
      * Removes every chain and jump rule of Berth's (by name, so it also cleans up after an agent
-     * that is gone). The kernel switches stay as they are (see the class comment).
+     * that is gone, or of an earlier version). The kernel switches stay as they are (see the
+     * class comment).
      */
     public synchronized void removeAll() throws IOException {
-        for (PortRules.JumpRule jump : PortRules.jumps(options)) {
-            // A jump may have been inserted twice by racing agents; remove every copy.
-            for (int i = 0; i < 10 && iptables(jump, "-C").ok(); i++) {
-                CommandRunner.Result r = iptables(jump, "-D");
-                if (!r.ok()) {
-                    throw new IOException("iptables -D " + jump.chain() + " failed: " + r.stderr().strip());
-                }
-            }
+        List<ServiceRules.JumpRule> all = new ArrayList<>(ServiceRules.jumps(options));
+        all.addAll(ServiceRules.legacyJumps(options));
+        for (ServiceRules.JumpRule jump : all) {
+            deleteAll(jump);
         }
-        String removal = PortRules.renderRemoval(options, chains("nat"), chains("filter"));
+        String removal = ServiceRules.renderRemoval(options, chains("nat"), chains("filter"));
         if (!removal.isEmpty()) {
             restore(removal);
         }
         lastApplied = null;
         lastRendered = null;
-        lastEndpoints = null;
+        lastInput = null;
         published = Map.of();
-        LOG.info("removed the published-port rules ({} chains)", options.prefix() + "-*");
+        LOG.info("removed the service rules ({} chains)", options.prefix() + "-*");
+    }
+
+    /** Deletes every copy of a jump rule (racing agents may have inserted it twice). */
+    private void deleteAll(ServiceRules.JumpRule jump) throws IOException {
+        for (int i = 0; i < 10 && iptables(jump, "-C").ok(); i++) {
+            CommandRunner.Result r = iptables(jump, "-D");
+            if (!r.ok()) {
+                throw new IOException("iptables -D " + jump.chain() + " failed: " + r.stderr().strip());
+            }
+        }
     }
 
     /** Stops the publisher's thread; the rules stay (see the class comment). */
@@ -279,14 +287,10 @@ public final class IptablesPortPublisher implements LocalTasksListener, AutoClos
     }
 
     /**
-     * Turns hairpin mode on for every port of the bridges that hold the endpoints. Not fatal:
-     * without it only a task calling its own published port is affected.
+     * Turns hairpin mode on for every port of the bridges that hold this node's tasks. Not
+     * fatal: without it only a task calling its own service is affected.
      */
-    private void enableHairpin(PortRules rules) {
-        Set<String> ips = new LinkedHashSet<>();
-        for (PortRules.ServicePort sp : rules.servicePorts()) {
-            sp.backends().forEach(b -> ips.add(b.ip()));
-        }
+    private void enableHairpin(Set<String> ips) {
         if (ips.isEmpty()) {
             return;
         }
@@ -310,7 +314,7 @@ public final class IptablesPortPublisher implements LocalTasksListener, AutoClos
                 }
             }
         } catch (IOException e) {
-            LOG.warn("could not turn on hairpin mode (a task calling its own published port may stall): {}",
+            LOG.warn("could not turn on hairpin mode (a task calling its own service may stall): {}",
                     e.getMessage());
         }
     }
@@ -369,7 +373,13 @@ public final class IptablesPortPublisher implements LocalTasksListener, AutoClos
     }
 
     private void ensureJumps() throws IOException {
-        for (PortRules.JumpRule jump : PortRules.jumps(options)) {
+        if (!legacyJumpsRemoved) {
+            for (ServiceRules.JumpRule jump : ServiceRules.legacyJumps(options)) {
+                deleteAll(jump);
+            }
+            legacyJumpsRemoved = true;
+        }
+        for (ServiceRules.JumpRule jump : ServiceRules.jumps(options)) {
             CommandRunner.Result check = iptables(jump, "-C");
             if (check.ok()) {
                 continue;
@@ -382,10 +392,10 @@ public final class IptablesPortPublisher implements LocalTasksListener, AutoClos
         }
     }
 
-    private CommandRunner.Result iptables(PortRules.JumpRule jump, String op) throws IOException {
+    private CommandRunner.Result iptables(ServiceRules.JumpRule jump, String op) throws IOException {
         List<String> argv = new ArrayList<>(List.of("iptables", "-w", "-t", jump.table(), op, jump.chain()));
         if ("-I".equals(op)) {
-            // First, ahead of the engine's own rules: a published port is Berth's.
+            // First, ahead of the engine's own rules: a published port and a VIP are Berth's.
             argv.add("1");
         }
         argv.addAll(jump.spec());
@@ -410,17 +420,5 @@ public final class IptablesPortPublisher implements LocalTasksListener, AutoClos
             }
         }
         return chains;
-    }
-
-    private static String describe(PortRules rules) {
-        StringBuilder sb = new StringBuilder();
-        for (PortRules.ServicePort sp : rules.servicePorts()) {
-            if (!sb.isEmpty()) {
-                sb.append(", ");
-            }
-            sb.append(sp.port()).append(" -> ").append(sp.serviceName()).append(" (")
-                    .append(sp.backends().size()).append(sp.backends().size() == 1 ? " task)" : " tasks)");
-        }
-        return sb.toString();
     }
 }

@@ -45,7 +45,7 @@ public final class PortCheck {
      * node}; empty when all its published ports are free (or already its service's).
      */
     public Optional<String> check(Task task) {
-        return check(task.spec().serviceName(), LocalEndpoint.publishedPorts(task));
+        return check(task.spec().serviceName(), task.spec().template().ports());
     }
 
     /** As {@link #check(Task)}, for a service's published ports. */

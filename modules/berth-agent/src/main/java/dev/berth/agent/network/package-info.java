@@ -1,13 +1,20 @@
 /**
- * Published ports on the node: kernel DNAT rules (iptables nat table, as kube-proxy's iptables
- * mode builds them) that make a service's published port answer on every local address of the
- * node, 127.0.0.1 included, balanced across the service's running tasks on this node.
+ * The node's networking, all programmed from the network map the manager sends.
  *
- * <p>{@link dev.berth.agent.network.PortRules} is the pure part: from the locally running
- * tasks ({@link dev.berth.agent.network.LocalEndpoint}) it computes the complete ruleset and
- * renders it as {@code iptables-restore --noflush} input. {@link
- * dev.berth.agent.network.IptablesPortPublisher} applies it and removes it;
- * {@link dev.berth.agent.network.PortCheck} refuses a published port another process already
- * holds, before the task's container starts.
+ * <p>The cluster network: {@link dev.berth.agent.network.ContainerNetwork} programs the node's
+ * part of it (the Docker bridge network of the node's subnet, routes to the other nodes' subnets
+ * planned by {@link dev.berth.agent.network.Routes}, forward and masquerade rules rendered by
+ * {@link dev.berth.agent.network.ContainerNetworkRules}); {@link
+ * dev.berth.agent.network.ContainerAddresses} gives each task's container its address in the
+ * subnet; {@link dev.berth.agent.network.NodeDns} serves the cluster DNS on the bridge's gateway.
+ *
+ * <p>Service networking in the kernel: iptables nat rules (as kube-proxy's iptables mode builds
+ * them) that send a service's virtual IP and its published ports to the service's ready tasks on
+ * any node of the cluster (the routing mesh: a published port answers on every local address of
+ * every node, 127.0.0.1 included). {@link dev.berth.agent.network.ServiceRules} is the pure part:
+ * from the network map it computes the complete ruleset and renders it as
+ * {@code iptables-restore --noflush} input. {@link dev.berth.agent.network.IptablesPortPublisher}
+ * applies it and removes it; {@link dev.berth.agent.network.PortCheck} refuses a published port
+ * another process already holds, before the task's container starts.
  */
 package dev.berth.agent.network;

@@ -1,6 +1,7 @@
 package dev.berth.agent.session;
 
 import dev.berth.agent.AssignmentHandler;
+import dev.berth.agent.NetworkMapListener;
 import dev.berth.agent.StatusPublisher;
 import dev.berth.api.Task;
 import dev.berth.api.codec.Codec;
@@ -36,7 +37,8 @@ import org.apache.logging.log4j.Logger;
  * of the configured managers (over TLS with the node's certificate when the config has TLS
  * material: a manager's cluster port). It says Hello, keeps the node id the Welcome gives (in
  * {@code <stateDir>/agent-node-id}), heartbeats at the period the manager asks, hands every
- * Assignments message to the {@link AssignmentHandler}, and sends the worker's status updates
+ * Assignments message to the {@link AssignmentHandler} and every NetworkMap to the
+ * {@link NetworkMapListener} (keeping the last one), and sends the worker's status updates
  * in batches (every 50 ms, or at once when 100 wait). When the connection fails or ends it
  * tries the next manager after a backoff (doubling from the config's minimum to its maximum),
  * forever, until {@link #close()}; after each Welcome it sends again the newest update of every
@@ -62,6 +64,8 @@ public final class AgentSession implements StatusPublisher, AutoCloseable {
     private final Vertx vertx;
     private final AgentSessionConfig config;
     private final AssignmentHandler handler;
+    private final NetworkMapListener networkListener;
+    private volatile Optional<SessionMessage.NetworkMap> networkMap = Optional.empty();
     private final Context context;
     private final WebSocketClient client;
     private final StatusBuffer statuses = new StatusBuffer(MAX_BATCH);
@@ -85,10 +89,18 @@ public final class AgentSession implements StatusPublisher, AutoCloseable {
     /** Whether the last attempt failed too, so a failure is logged once, not on every retry. */
     private boolean failing;
 
+    /** A session whose network maps are only kept ({@link #networkMap()}). */
     public AgentSession(Vertx vertx, AgentSessionConfig config, AssignmentHandler handler) {
+        this(vertx, config, handler, NetworkMapListener.NONE);
+    }
+
+    /** A session that hands assignments to {@code handler} and network maps to {@code networkListener}. */
+    public AgentSession(Vertx vertx, AgentSessionConfig config, AssignmentHandler handler,
+            NetworkMapListener networkListener) {
         this.vertx = vertx;
         this.config = config;
         this.handler = handler;
+        this.networkListener = networkListener;
         this.context = vertx.getOrCreateContext();
         this.managers = config.managers().stream().map(ManagerAddress::parse).toList();
         this.delay = config.minBackoff();
@@ -129,6 +141,11 @@ public final class AgentSession implements StatusPublisher, AutoCloseable {
     /** The node id, once a manager welcomed this agent (or one was kept from an earlier run). */
     public Optional<String> nodeId() {
         return nodeId.isEmpty() ? Optional.empty() : Optional.of(nodeId);
+    }
+
+    /** The last network map a manager sent (kept across reconnects), or empty before the first. */
+    public Optional<SessionMessage.NetworkMap> networkMap() {
+        return networkMap;
     }
 
     /** Whether a session is open now (welcomed and not yet lost). */
@@ -265,6 +282,8 @@ public final class AgentSession implements StatusPublisher, AutoCloseable {
             welcomed(welcome);
         } else if (message instanceof SessionMessage.Assignments assignments) {
             assigned(assignments);
+        } else if (message instanceof SessionMessage.NetworkMap map) {
+            networkMapped(map);
         } else if (message instanceof SessionMessage.Error error) {
             LOG.info("manager {} ends the session: {} {}", current, error.code(), error.message());
         } else {
@@ -311,6 +330,15 @@ public final class AgentSession implements StatusPublisher, AutoCloseable {
             handler.onAssignments(assignments);
         } catch (RuntimeException e) {
             LOG.error("the assignment handler failed on {} task(s): {}", assignments.tasks().size(), e.toString(), e);
+        }
+    }
+
+    private void networkMapped(SessionMessage.NetworkMap map) {
+        networkMap = Optional.of(map);
+        try {
+            networkListener.onNetworkMap(map);
+        } catch (RuntimeException e) {
+            LOG.error("the network map listener failed: {}", e.toString(), e);
         }
     }
 

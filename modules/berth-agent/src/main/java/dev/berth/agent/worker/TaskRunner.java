@@ -4,10 +4,13 @@ import dev.berth.agent.RunningTask;
 import dev.berth.agent.executor.ContainerEvent;
 import dev.berth.agent.executor.ContainerInfo;
 import dev.berth.agent.executor.ExecutorException;
-import dev.berth.agent.network.LocalEndpoint;
+import dev.berth.agent.executor.NetworkAttachment;
+import dev.berth.agent.network.ContainerAddresses;
+import dev.berth.agent.network.ContainerNetwork;
 import dev.berth.api.Task;
 import dev.berth.api.TaskState;
 import dev.berth.api.session.SessionMessage.TaskStatusUpdate;
+import java.util.List;
 import java.util.Optional;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -28,6 +31,16 @@ final class TaskRunner {
     /** The state last reported (or the manager's, for a task known before). */
     private volatile TaskState state;
     private volatile String containerId = "";
+    /** How many addresses a task tries when the engine says one is in use. */
+    private static final int MAX_ADDRESS_ATTEMPTS = 16;
+    /** The holder name of an address some other container uses. */
+    private static final String FOREIGN_ADDRESS = "foreign:";
+    private int addressAttempts;
+
+    /** The container's address on the cluster network, reported from STARTING on; empty if none. */
+    private volatile String address = "";
+    /** Whether the task waits for the node's network (logged once). */
+    private boolean waitingLogged;
     private volatile boolean shutdownRequested;
     /** Whether the container's process was started by us or found running. */
     private boolean started;
@@ -76,6 +89,11 @@ final class TaskRunner {
         requestShutdown(true);
     }
 
+    /** The node's network exists: prepare the task that waited for it. */
+    void resume() {
+        queue.submit(this::prepare);
+    }
+
     void adopt(ContainerInfo container) {
         queue.submit(() -> {
             containerId = container.id();
@@ -95,6 +113,9 @@ final class TaskRunner {
                 now = found.get();
             } catch (ExecutorException e) {
                 LOG.warn("cannot inspect adopted container {}: {}", container.name(), e.getMessage());
+            }
+            if (worker.addresses().isPresent()) {
+                address = now.ipAddress();
             }
             // Reported even when the manager saw RUNNING already: it learns the container id.
             if (state.canMoveTo(TaskState.RUNNING)) {
@@ -145,6 +166,17 @@ final class TaskRunner {
             fail("the task's container is gone from this node", -1);
             return;
         }
+        Optional<ContainerAddresses> addresses = worker.addresses();
+        Optional<ContainerNetwork.Ready> network = worker.network();
+        if (addresses.isPresent() && network.isEmpty()) {
+            if (!waitingLogged) {
+                LOG.info("task {} waits for this node's cluster network (no subnet yet, or its Docker "
+                        + "network cannot be set up)", taskId);
+                waitingLogged = true;
+            }
+            worker.hold(this);
+            return;
+        }
         Optional<String> refusal;
         try {
             refusal = worker.admission().refusal(task);
@@ -158,20 +190,49 @@ final class TaskRunner {
         }
         move(TaskState.ACCEPTED, "accepted", "", -1);
         move(TaskState.PREPARING, "preparing", "", -1);
-        String id;
-        try {
-            id = worker.executor().prepare(task);
-        } catch (ExecutorException e) {
-            LOG.info("task {} failed to prepare: {}", taskId, e.getMessage());
-            fail(e.getMessage(), -1);
+        if (!createContainer()) {
             return;
         }
-        containerId = id;
         move(TaskState.READY, "prepared", "", -1);
         // Started in the same step, as the engine's own `docker run` does: queued behind every
         // other task's create, the first replicas would run only once all were created. A
         // shutdown that arrived while preparing is seen by start()'s check of the flag.
         start();
+    }
+
+    /**
+     * Creates the task's container, on the cluster network with a free address when the node has
+     * one; fails the task when it cannot.
+     *
+     * @return whether there is a container
+     */
+    private boolean createContainer() {
+        Optional<ContainerAddresses> addresses = worker.addresses();
+        Optional<NetworkAttachment> attachment = Optional.empty();
+        if (addresses.isPresent()) {
+            ContainerNetwork.Ready net = worker.network().orElseThrow();
+            Optional<String> ip = addresses.get().allocate(taskId);
+            if (ip.isEmpty()) {
+                fail("no free address in this node's subnet " + net.subnet(), -1);
+                return false;
+            }
+            attachment = Optional.of(new NetworkAttachment(net.networkName(), ip.get(), List.of(net.gateway())));
+        }
+        try {
+            containerId = worker.executor().prepare(task, attachment);
+        } catch (ExecutorException e) {
+            LOG.info("task {} failed to prepare: {}", taskId, e.getMessage());
+            worker.release(taskId);
+            fail(e.getMessage(), -1);
+            return false;
+        }
+        address = attachment.map(NetworkAttachment::address).orElse("");
+        return true;
+    }
+
+    private static boolean isAddressInUse(ExecutorException e) {
+        String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        return m.contains("address already in use") || m.contains("address already assigned");
     }
 
     private void start() {
@@ -182,6 +243,24 @@ final class TaskRunner {
         try {
             worker.executor().start(containerId);
         } catch (ExecutorException e) {
+            Optional<ContainerAddresses> addresses = worker.addresses();
+            if (isAddressInUse(e) && addresses.isPresent() && !address.isEmpty()
+                    && addressAttempts < MAX_ADDRESS_ATTEMPTS) {
+                // The address is held by a container this agent does not run (left by another
+                // cluster, or started by hand on the network): mark it taken, try the next one.
+                addressAttempts++;
+                String taken = address;
+                LOG.warn("address {} is held by a container this agent does not run; task {} tries another",
+                        taken, taskId);
+                removeContainer();
+                addresses.get().reserve(FOREIGN_ADDRESS + taken, taken);
+                containerId = "";
+                address = "";
+                if (createContainer()) {
+                    start();
+                }
+                return;
+            }
             LOG.info("task {} failed to start: {}", taskId, e.getMessage());
             fail(e.getMessage(), -1);
             // A container that cannot start is of no use, not even for its logs.
@@ -192,17 +271,8 @@ final class TaskRunner {
         // Reported before the inspect below: the task runs from here on, and the manager (and
         // whoever waits on `service ps`) should hear it without another engine round trip.
         move(TaskState.RUNNING, "started", "", -1);
-        String ip = "";
-        // The address matters only to published ports; an engine call per task costs the
-        // engine's CPU, which is what bounds how fast a node starts many replicas.
-        if (!LocalEndpoint.publishedPorts(task).isEmpty()) {
-            try {
-                ip = worker.executor().inspect(containerId).map(ContainerInfo::ipAddress).orElse("");
-            } catch (ExecutorException e) {
-                LOG.warn("cannot inspect container of task {}: {}", taskId, e.getMessage());
-            }
-        }
-        worker.runningChanged(taskId, Optional.of(new RunningTask(task, ip, containerId)));
+        // No inspect: the address was chosen before the create (cluster network) or is not needed.
+        worker.runningChanged(taskId, Optional.of(new RunningTask(task, address, containerId)));
     }
 
     private void handle(ContainerEvent event) {
@@ -272,11 +342,14 @@ final class TaskRunner {
     private void removeContainer() {
         String id = containerId;
         if (id.isEmpty()) {
+            worker.release(taskId);
             return;
         }
         try {
             worker.executor().remove(id);
+            worker.release(taskId);
         } catch (ExecutorException e) {
+            // the container (and so its address) may still be there: the address stays taken
             LOG.warn("cannot remove the container of task {}: {}", taskId, e.getMessage());
         }
     }
@@ -291,6 +364,7 @@ final class TaskRunner {
 
     private void publish(TaskState next, String message, String error, int exitCode, java.time.Instant at) {
         state = next;
-        worker.publish(new TaskStatusUpdate(taskId, next, message, error, containerId, exitCode, at));
+        String reported = next.ordinal() >= TaskState.STARTING.ordinal() ? address : "";
+        worker.publish(new TaskStatusUpdate(taskId, next, message, error, containerId, exitCode, at, reported));
     }
 }

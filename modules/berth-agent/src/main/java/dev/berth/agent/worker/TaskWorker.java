@@ -9,6 +9,8 @@ import dev.berth.agent.executor.ContainerEvent;
 import dev.berth.agent.executor.ContainerInfo;
 import dev.berth.agent.executor.Executor;
 import dev.berth.agent.executor.ExecutorException;
+import dev.berth.agent.network.ContainerAddresses;
+import dev.berth.agent.network.ContainerNetwork;
 import dev.berth.api.Task;
 import dev.berth.api.session.SessionMessage.Assignments;
 import java.time.Clock;
@@ -18,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,6 +36,11 @@ import org.apache.logging.log4j.Logger;
  * block) never hold up the session, and one task's steps and container events never race.
  * On every full assignment set it lists the managed containers and adopts or removes them
  * ({@link Adoption}), so that nothing runs twice after a restart.
+ *
+ * <p>On the cluster network ({@link #withClusterNetwork}) each task's container gets the lowest
+ * free address of the node's subnet ({@link ContainerAddresses}, rebuilt from the adopted
+ * containers), and the address goes into the task's status updates from STARTING on. Tasks
+ * assigned before the node's network exists wait, unreported, until {@link #networkReady}.
  *
  * <pre>{@code
  * TaskWorker worker = new TaskWorker(executor, session, LocalTasksListener.NONE, Clock.systemUTC(), 8).start();
@@ -56,6 +64,11 @@ public final class TaskWorker implements AssignmentHandler, AutoCloseable {
     private final Map<String, RunningTask> running = new LinkedHashMap<>();
     private volatile AutoCloseable subscription;
     private volatile TaskAdmission admission = TaskAdmission.ALL;
+    /** The addresses of the cluster network; null when containers go on the engine's default network. */
+    private volatile ContainerAddresses addresses;
+    private volatile Optional<ContainerNetwork.Ready> network = Optional.empty();
+    /** Tasks waiting for the node's network, in the order they came (so addresses follow it). */
+    private final Set<TaskRunner> held = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
 
     /**
      * A worker with its own pool of {@code threads} threads.
@@ -101,6 +114,34 @@ public final class TaskWorker implements AssignmentHandler, AutoCloseable {
     public TaskWorker withAdmission(TaskAdmission check) {
         this.admission = check;
         return this;
+    }
+
+    /**
+     * Puts new tasks' containers on the cluster network, at addresses from {@code addresses}; they
+     * wait until {@link #networkReady} says the node's network exists. Call before {@link #start}.
+     */
+    public TaskWorker withClusterNetwork(ContainerAddresses containerAddresses) {
+        this.addresses = containerAddresses;
+        return this;
+    }
+
+    /**
+     * The node's network exists (called after every successful application of a network map):
+     * the tasks waiting for it are prepared now.
+     */
+    public void networkReady(ContainerNetwork.Ready ready) {
+        ContainerAddresses a = addresses;
+        if (a == null) {
+            return;
+        }
+        a.setSubnet(ready.subnet());
+        network = Optional.of(ready);
+        List<TaskRunner> waiting;
+        synchronized (held) {
+            waiting = List.copyOf(held);
+            held.clear();
+        }
+        waiting.forEach(TaskRunner::resume);
     }
 
     /** Subscribes to the executor's container events; call before the session starts. */
@@ -155,6 +196,13 @@ public final class TaskWorker implements AssignmentHandler, AutoCloseable {
             // same name is replaced when its container is created).
             LOG.warn("cannot list the managed containers, adopting none: {}", e.getMessage());
             plan = new Adoption.Plan(Map.of(), Map.of(), List.of());
+        }
+        ContainerAddresses a = addresses;
+        if (a != null) {
+            // before any new task takes an address: the adopted containers keep theirs
+            for (ContainerInfo adopted : plan.adopt().values()) {
+                a.reserve(adopted.taskId(), adopted.ipAddress());
+            }
         }
         for (ContainerInfo stray : plan.remove()) {
             LOG.info("removing container {} ({}): its task is not assigned here or runs elsewhere", stray.name(),
@@ -220,6 +268,33 @@ public final class TaskWorker implements AssignmentHandler, AutoCloseable {
 
     Clock clock() {
         return clock;
+    }
+
+    /** The cluster network's addresses, or empty when tasks use the engine's default network. */
+    Optional<ContainerAddresses> addresses() {
+        return Optional.ofNullable(addresses);
+    }
+
+    /** The node's network once it exists. */
+    Optional<ContainerNetwork.Ready> network() {
+        return network;
+    }
+
+    /** {@code runner} waits for the node's network; it is resumed by {@link #networkReady}. */
+    void hold(TaskRunner runner) {
+        held.add(runner);
+        // the network may have come up between the runner's check and now
+        if (network.isPresent() && held.remove(runner)) {
+            runner.resume();
+        }
+    }
+
+    /** The task's container is gone: its address is free again. */
+    void release(String taskId) {
+        ContainerAddresses a = addresses;
+        if (a != null) {
+            a.release(taskId);
+        }
     }
 
     void publish(dev.berth.api.session.SessionMessage.TaskStatusUpdate update) {

@@ -65,4 +65,22 @@ class DockerExecutorTest {
                 .containsEntry("berth.service.name", "web").containsEntry("berth.node.id", "n1")
                 .containsEntry("berth.managed", "true");
     }
+
+    @Test
+    void aTaskOnTheClusterNetworkGetsItsAddressAndTheGatewayAsDnsServer() {
+        Task task = Task.of(ObjectMeta.named("t1"), new TaskSpec("web", "u", 1, "n1", TaskState.RUNNING,
+                ServiceSpec.ofImage("img:1").taskTemplate()), null);
+        try (DockerExecutor docker = new DockerExecutor("unix:///nonexistent.sock")) {
+            var attached = docker.createCommand(task, "web.1.t1", java.util.Optional.of(
+                    new NetworkAttachment("berth", "10.42.3.7", java.util.List.of("10.42.3.1"))));
+            assertThat(attached.getHostConfig().getNetworkMode()).isEqualTo("berth");
+            assertThat(attached.getHostConfig().getDns()).containsExactly("10.42.3.1");
+            assertThat(attached.getIpv4Address()).isEqualTo("10.42.3.7");
+
+            var plain = docker.createCommand(task, "web.1.t1", java.util.Optional.empty());
+            assertThat(plain.getHostConfig().getNetworkMode()).isNull();
+            assertThat(plain.getHostConfig().getDns()).isNull();
+            assertThat(plain.getIpv4Address()).isNull();
+        }
+    }
 }

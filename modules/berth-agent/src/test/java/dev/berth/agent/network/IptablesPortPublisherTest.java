@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.berth.agent.RunningTask;
-import dev.berth.api.PortConfig;
+import static dev.berth.agent.network.ServiceRulesFixtures.hostTcp;
+import static dev.berth.agent.network.ServiceRulesFixtures.map;
+import static dev.berth.agent.network.ServiceRulesFixtures.ready;
+import static dev.berth.agent.network.ServiceRulesFixtures.tcp;
+import static dev.berth.agent.network.ServiceRulesFixtures.vip;
+
 import dev.berth.api.Protocol;
-import dev.berth.api.PublishMode;
+import dev.berth.api.session.SessionMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,8 +66,11 @@ class IptablesPortPublisherTest {
         }
     }
 
-    private static final LocalEndpoint WEB1 = new LocalEndpoint("t1", "web", List.of(
-            new PortConfig(8080, 80, Protocol.TCP, PublishMode.INGRESS)), "172.17.0.2");
+    /** web publishes 8080 for its task on this node (node-1). */
+    private static final SessionMessage.NetworkMap WEB1 = map(vip("web", "10.43.0.3", List.of(tcp(8080, 80)),
+            ready("t1", "node-1", "172.17.0.2")));
+
+    private static final SessionMessage.NetworkMap EMPTY = map();
 
     @TempDir
     Path dir;
@@ -72,20 +79,24 @@ class IptablesPortPublisherTest {
     void appliesOnceInsertsJumpsOnceAndEnablesRouteLocalnet() throws Exception {
         FakeIptables iptables = new FakeIptables();
         Path routeLocalnet = Files.writeString(dir.resolve("route_localnet"), "0\n");
-        IptablesPortPublisher publisher = new IptablesPortPublisher(PortRules.Options.DEFAULT, iptables, routeLocalnet,
+        IptablesPortPublisher publisher = new IptablesPortPublisher(ServiceRules.Options.DEFAULT, iptables, routeLocalnet,
                 sysfs());
 
-        assertThat(publisher.publish(List.of(WEB1))).isTrue();
-        assertThat(iptables.restores).containsExactly(PortRules.compute(List.of(WEB1)).render());
+        assertThat(publisher.apply(WEB1, "node-1")).isTrue();
+        assertThat(iptables.restores).containsExactly(ServiceRules.compute(WEB1, "node-1").render());
         assertThat(iptables.calls).filteredOn(c -> c.contains(" -I "))
                 .containsExactly(
-                        "iptables -w -t nat -I PREROUTING 1 -m comment --comment berth published ports -m addrtype"
-                                + " --dst-type LOCAL -j BERTH-SERVICES",
-                        "iptables -w -t nat -I OUTPUT 1 -m comment --comment berth published ports -m addrtype"
-                                + " --dst-type LOCAL -j BERTH-SERVICES",
-                        "iptables -w -t nat -I POSTROUTING 1 -m comment --comment berth published ports"
+                        "iptables -w -t nat -I PREROUTING 1 -m comment --comment berth service portals"
+                                + " -j BERTH-SERVICES",
+                        "iptables -w -t nat -I OUTPUT 1 -m comment --comment berth service portals"
+                                + " -j BERTH-SERVICES",
+                        "iptables -w -t nat -I POSTROUTING 1 -m comment --comment berth service traffic"
                                 + " -j BERTH-POSTROUTING",
-                        "iptables -w -t filter -I FORWARD 1 -m comment --comment berth published ports"
+                        "iptables -w -t filter -I FORWARD 1 -m conntrack --ctstate NEW -m comment --comment berth"
+                                + " services without tasks -j BERTH-SERVICES",
+                        "iptables -w -t filter -I OUTPUT 1 -m conntrack --ctstate NEW -m comment --comment berth"
+                                + " services without tasks -j BERTH-SERVICES",
+                        "iptables -w -t filter -I FORWARD 1 -m comment --comment berth service traffic"
                                 + " -j BERTH-FORWARD",
                         "iptables -w -t filter -I INPUT 1 -m comment --comment berth localnet guard"
                                 + " -j BERTH-FIREWALL");
@@ -93,7 +104,7 @@ class IptablesPortPublisherTest {
         assertThat(publisher.publishedPorts()).isEqualTo(Map.of(new PublishedPort(8080, Protocol.TCP), "web"));
 
         iptables.calls.clear();
-        assertThat(publisher.publish(List.of(WEB1))).isFalse();
+        assertThat(publisher.apply(WEB1, "node-1")).isFalse();
         assertThat(iptables.calls).isEmpty();
     }
 
@@ -104,10 +115,10 @@ class IptablesPortPublisherTest {
         Files.writeString(veth.resolve("hairpin_mode"), "0\n");
         Path other = Files.createDirectories(sysfs.resolve("br-other/brif/veth2"));
         Files.writeString(other.resolve("hairpin_mode"), "0\n");
-        IptablesPortPublisher publisher = new IptablesPortPublisher(PortRules.Options.DEFAULT, new FakeIptables(),
+        IptablesPortPublisher publisher = new IptablesPortPublisher(ServiceRules.Options.DEFAULT, new FakeIptables(),
                 Files.writeString(dir.resolve("route_localnet"), "1"), sysfs);
 
-        publisher.publish(List.of(WEB1));
+        publisher.apply(WEB1, "node-1");
 
         assertThat(Files.readString(veth.resolve("hairpin_mode"))).isEqualTo("1");
         assertThat(Files.readString(other.resolve("hairpin_mode"))).isEqualTo("0\n");
@@ -134,38 +145,38 @@ class IptablesPortPublisherTest {
     @Test
     void staleChainsFoundInTheTableAreDeletedAndJumpsNotDuplicated() throws Exception {
         FakeIptables iptables = new FakeIptables();
-        IptablesPortPublisher publisher = new IptablesPortPublisher(PortRules.Options.DEFAULT, iptables,
+        IptablesPortPublisher publisher = new IptablesPortPublisher(ServiceRules.Options.DEFAULT, iptables,
                 Files.writeString(dir.resolve("route_localnet"), "1"), sysfs());
-        publisher.publish(List.of(WEB1));
+        publisher.apply(WEB1, "node-1");
         iptables.natSave = ":DOCKER - [0:0]\n:BERTH-SERVICES - [0:0]\n:BERTH-SVC-0000000000000000 - [0:0]\n";
 
-        assertThat(publisher.publish(List.of())).isTrue();
+        assertThat(publisher.apply(EMPTY, "node-1")).isTrue();
         assertThat(iptables.restores.get(1)).contains("-X BERTH-SVC-0000000000000000\n")
                 .doesNotContain("DOCKER").doesNotContain("-X BERTH-SERVICES");
-        assertThat(iptables.calls).filteredOn(c -> c.contains(" -I ")).hasSize(5);
+        assertThat(iptables.calls).filteredOn(c -> c.contains(" -I ")).hasSize(7);
         assertThat(publisher.publishedPorts()).isEmpty();
     }
 
     @Test
     void aFailedRestoreIsReportedAndRetriedWithTheSameRules() throws Exception {
         FakeIptables iptables = new FakeIptables();
-        IptablesPortPublisher publisher = new IptablesPortPublisher(PortRules.Options.DEFAULT, iptables,
+        IptablesPortPublisher publisher = new IptablesPortPublisher(ServiceRules.Options.DEFAULT, iptables,
                 Files.writeString(dir.resolve("route_localnet"), "1"), sysfs());
         iptables.restoreExit = 2;
 
-        assertThatThrownBy(() -> publisher.publish(List.of(WEB1)))
+        assertThatThrownBy(() -> publisher.apply(WEB1, "node-1"))
                 .hasMessage("iptables-restore failed (exit 2): line 3 failed");
         iptables.restoreExit = 0;
-        assertThat(publisher.publish(List.of(WEB1))).isTrue();
+        assertThat(publisher.apply(WEB1, "node-1")).isTrue();
     }
 
     @Test
     void removeAllDeletesJumpsThenChainsAndRestoresRouteLocalnet() throws Exception {
         FakeIptables iptables = new FakeIptables();
         Path routeLocalnet = Files.writeString(dir.resolve("route_localnet"), "0");
-        IptablesPortPublisher publisher = new IptablesPortPublisher(PortRules.Options.DEFAULT, iptables, routeLocalnet,
+        IptablesPortPublisher publisher = new IptablesPortPublisher(ServiceRules.Options.DEFAULT, iptables, routeLocalnet,
                 sysfs());
-        publisher.publish(List.of(WEB1));
+        publisher.apply(WEB1, "node-1");
         iptables.natSave = ":DOCKER - [0:0]\n:BERTH-SERVICES - [0:0]\n:BERTH-MARK-MASQ - [0:0]\n";
 
         publisher.removeAll();
@@ -188,10 +199,10 @@ class IptablesPortPublisherTest {
     void aFailedAsynchronousApplicationIsRetriedAndTheRulesAreResynced() throws Exception {
         FakeIptables iptables = new FakeIptables();
         iptables.restoreExit = 1;
-        try (IptablesPortPublisher publisher = new IptablesPortPublisher(PortRules.Options.DEFAULT, iptables,
+        try (IptablesPortPublisher publisher = new IptablesPortPublisher(ServiceRules.Options.DEFAULT, iptables,
                 Files.writeString(dir.resolve("route_localnet"), "1"), sysfs(), Duration.ofMillis(100),
                 Duration.ofMillis(200))) {
-            publisher.submit(List.of(WEB1));
+            publisher.update(WEB1, "node-1");
             await().atMost(Duration.ofSeconds(5)).until(() -> iptables.restores.size() >= 2);
             assertThat(publisher.publishedPorts()).isEmpty();
 
@@ -199,25 +210,57 @@ class IptablesPortPublisherTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> !publisher.publishedPorts().isEmpty());
             // Someone flushes the tables: the periodic resync puts the jumps back.
             iptables.jumps.clear();
-            await().atMost(Duration.ofSeconds(5)).until(() -> iptables.jumps.size() == 5);
+            await().atMost(Duration.ofSeconds(5)).until(() -> iptables.jumps.size() == 7);
         }
     }
 
     @Test
-    void runningTasksArePublishedAsynchronouslyNewestFirst() throws Exception {
+    void networkMapsArePublishedAsynchronouslyNewestFirst() throws Exception {
         FakeIptables iptables = new FakeIptables();
-        try (IptablesPortPublisher publisher = new IptablesPortPublisher(PortRules.Options.DEFAULT, iptables,
+        try (IptablesPortPublisher publisher = new IptablesPortPublisher(ServiceRules.Options.DEFAULT, iptables,
                 Files.writeString(dir.resolve("route_localnet"), "1"), sysfs())) {
-            RunningTask web = new RunningTask(PortCheckTest.task("web",
-                    List.of(new PortConfig(8080, 80, Protocol.TCP, PublishMode.INGRESS))), "172.17.0.2");
-            RunningTask noAddress = new RunningTask(PortCheckTest.task("db",
-                    List.of(new PortConfig(5432, 5432, Protocol.TCP, PublishMode.INGRESS))), "");
-
-            publisher.onRunningTasks(Map.of());
-            publisher.onRunningTasks(Map.of(web.task().id(), web, noAddress.task().id(), noAddress));
+            publisher.update(EMPTY, "node-1");
+            publisher.update(WEB1, "node-1");
 
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(publisher.publishedPorts())
                     .isEqualTo(Map.of(new PublishedPort(8080, Protocol.TCP), "web")));
+            assertThat(iptables.restores.get(iptables.restores.size() - 1))
+                    .isEqualTo(ServiceRules.compute(WEB1, "node-1").render());
         }
+    }
+
+    @Test
+    void publishedPortsAreThoseWithTasksAnywhereOrHereInHostMode() throws Exception {
+        IptablesPortPublisher publisher = new IptablesPortPublisher(ServiceRules.Options.DEFAULT, new FakeIptables(),
+                Files.writeString(dir.resolve("route_localnet"), "0"), sysfs());
+        SessionMessage.NetworkMap remote = map(
+                vip("web", "10.43.0.3", List.of(tcp(8080, 80)), ready("t2", "node-2", "10.42.2.5")),
+                vip("game", "10.43.0.4", List.of(hostTcp(9000, 9000)), ready("g2", "node-2", "10.42.2.6")),
+                vip("idle", "10.43.0.5", List.of(tcp(7000, 7000))));
+
+        assertThat(publisher.apply(remote, "node-1")).isTrue();
+        // The mesh answers here for web's task elsewhere; game's host-mode port is node-2's only.
+        assertThat(publisher.publishedPorts()).isEqualTo(Map.of(new PublishedPort(8080, Protocol.TCP), "web"));
+        assertThat(Files.readString(dir.resolve("route_localnet"))).isEqualTo("1");
+        assertThat(publisher.apply(remote, "node-2")).isTrue();
+        assertThat(publisher.publishedPorts()).isEqualTo(Map.of(new PublishedPort(8080, Protocol.TCP), "web",
+                new PublishedPort(9000, Protocol.TCP), "game"));
+    }
+
+    @Test
+    void jumpsOfTheEarlierVersionAreDeleted() throws Exception {
+        FakeIptables iptables = new FakeIptables();
+        List<ServiceRules.JumpRule> legacy = ServiceRules.legacyJumps(ServiceRules.Options.DEFAULT);
+        for (ServiceRules.JumpRule jump : legacy) {
+            iptables.jumps.add("iptables -w -t " + jump.table() + " " + jump.chain() + " "
+                    + String.join(" ", jump.spec()));
+        }
+        IptablesPortPublisher publisher = new IptablesPortPublisher(ServiceRules.Options.DEFAULT, iptables,
+                Files.writeString(dir.resolve("route_localnet"), "1"), sysfs());
+
+        publisher.apply(WEB1, "node-1");
+
+        assertThat(iptables.calls).filteredOn(c -> c.contains(" -D ")).hasSize(legacy.size());
+        assertThat(iptables.jumps).hasSize(7).noneMatch(j -> j.contains("published ports"));
     }
 }

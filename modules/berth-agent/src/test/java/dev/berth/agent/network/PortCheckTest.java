@@ -64,12 +64,13 @@ class PortCheckTest {
     }
 
     @Test
-    void unpublishedAndHostModePortsAreNotChecked() {
+    void unpublishedPortsAreNotCheckedButHostModePortsAre() {
         PortCheck check = new PortCheck(Map::of, port -> true);
-        Task task = task("web", List.of(tcp(0),
-                new PortConfig(8080, 80, Protocol.TCP, PublishMode.HOST)));
 
-        assertThat(check.check(task)).isEmpty();
+        assertThat(check.check(task("web", List.of(tcp(0))))).isEmpty();
+        // host mode is DNAT on this node too (to the node's own tasks): the port must be free
+        assertThat(check.check(task("web", List.of(new PortConfig(8080, 80, Protocol.TCP, PublishMode.HOST)))))
+                .contains("port 8080 is already in use on this node");
         assertThat(check.check(task("web", List.of(tcp(8080))))).contains("port 8080 is already in use on this node");
     }
 

@@ -125,6 +125,22 @@ class AgentSessionIT {
 
     // -- helpers --------------------------------------------------------------------------------
 
+    @Test
+    void handsEveryNetworkMapToTheListenerAndKeepsTheLast(@TempDir Path stateDir) {
+        List<SessionMessage.NetworkMap> maps = new CopyOnWriteArrayList<>();
+        SessionMessage.Hello hello = new SessionMessage.Hello("", "agent-host", "127.0.0.1", "worker", null, "20.10",
+                Map.of());
+        AgentSession session = new AgentSession(vertx, AgentSessionConfig.of(List.of("127.0.0.1:" + manager.port),
+                stateDir, () -> hello).withBackoff(Duration.ofMillis(50), Duration.ofSeconds(1)), a -> { }, maps::add);
+        toClose.add(session);
+        assertThat(session.networkMap()).isEmpty();
+        session.start();
+
+        await().atMost(WAIT).until(() -> maps.size() == 1);
+        assertThat(maps.get(0)).isEqualTo(NETWORK_MAP);
+        assertThat(session.networkMap()).contains(NETWORK_MAP);
+    }
+
     private AgentSession start(List<String> managers, Path stateDir, dev.berth.agent.AssignmentHandler handler) {
         return start(managers, stateDir, handler, Duration.ofMillis(50));
     }
@@ -144,7 +160,10 @@ class AgentSessionIT {
         return new TaskStatusUpdate(task, state, message, "", "", -1, Instant.now());
     }
 
-    /** A scripted manager: welcomes every Hello as node n-42 and records what it hears. */
+    private static final SessionMessage.NetworkMap NETWORK_MAP = new SessionMessage.NetworkMap(null, "10.42.3.0/24",
+            List.of(new SessionMessage.NetworkPeer("n-7", "192.0.2.7", "10.42.7.0/24")), List.of());
+
+    /** A scripted manager: welcomes every Hello as node n-42, sends a network map, records what it hears. */
     private static final class FakeManager {
 
         final List<SessionMessage.Hello> hellos = new CopyOnWriteArrayList<>();
@@ -180,6 +199,7 @@ class AgentSessionIT {
                     hellos.add(h);
                     ws.writeTextMessage(Codec.toJson(new SessionMessage.Welcome("n-42", 100)));
                     ws.writeTextMessage(Codec.toJson(new SessionMessage.Assignments(true, List.of(), List.of())));
+                    ws.writeTextMessage(Codec.toJson(NETWORK_MAP));
                 } else if (m instanceof SessionMessage.Heartbeat) {
                     heartbeats.incrementAndGet();
                 } else if (m instanceof SessionMessage.StatusReport r) {

@@ -6,6 +6,7 @@ import dev.berth.agent.executor.ContainerInfo;
 import dev.berth.agent.executor.ContainerLabels;
 import dev.berth.agent.executor.Executor;
 import dev.berth.agent.executor.ExecutorException;
+import dev.berth.agent.executor.NetworkAttachment;
 import dev.berth.api.Task;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,16 +25,21 @@ final class FakeExecutor implements Executor {
     final Map<String, ContainerInfo> containers = Collections.synchronizedMap(new LinkedHashMap<>());
     final Map<String, ExecutorException> prepareFailures = new LinkedHashMap<>();
     final Map<String, ExecutorException> startFailures = new LinkedHashMap<>();
+    /** Addresses some container the worker does not know holds: a start with one fails as the engine's does. */
+    final java.util.Set<String> addressesInUse = new java.util.HashSet<>();
+    /** The cluster network each container was created on, by container id. */
+    final Map<String, NetworkAttachment> attachments = Collections.synchronizedMap(new LinkedHashMap<>());
     private final List<ContainerEventListener> listeners = new CopyOnWriteArrayList<>();
 
     @Override
-    public String prepare(Task task) throws ExecutorException {
+    public String prepare(Task task, Optional<NetworkAttachment> network) throws ExecutorException {
         calls.add("prepare " + task.id());
         ExecutorException failure = prepareFailures.get(task.id());
         if (failure != null) {
             throw failure;
         }
         String id = "c-" + task.id();
+        network.ifPresent(n -> attachments.put(id, n));
         containers.put(id, new ContainerInfo(id, ContainerLabels.containerName(task), ContainerLabels.of(task), false,
                 -1, ""));
         return id;
@@ -47,7 +53,12 @@ final class FakeExecutor implements Executor {
         if (failure != null) {
             throw failure;
         }
-        containers.put(containerId, with(c, true, -1, "10.0.0." + containers.size()));
+        NetworkAttachment network = attachments.get(containerId);
+        if (network != null && addressesInUse.contains(network.address())) {
+            throw new ExecutorException.StartFailed("Address already in use", null);
+        }
+        containers.put(containerId, with(c, true, -1,
+                network != null ? network.address() : "10.0.0." + containers.size()));
     }
 
     @Override
@@ -100,8 +111,13 @@ final class FakeExecutor implements Executor {
 
     /** A container the engine already has (left by an earlier agent). */
     void existing(String id, Task task, boolean running, int exitCode) {
+        existing(id, task, running, exitCode, running ? "10.0.9.9" : "");
+    }
+
+    /** A container the engine already has, at {@code ip}. */
+    void existing(String id, Task task, boolean running, int exitCode, String ip) {
         containers.put(id, new ContainerInfo(id, ContainerLabels.containerName(task), ContainerLabels.of(task), running,
-                exitCode, running ? "10.0.9.9" : ""));
+                exitCode, ip));
     }
 
     static ContainerInfo with(ContainerInfo c, boolean running, int exit, String ip) {
