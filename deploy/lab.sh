@@ -28,6 +28,10 @@ set -euo pipefail
 
 BRIDGE=berthlab0
 BRIDGE_ADDR=10.99.0.1
+# The nodes' cluster DNS forwards outside names here: the host side of the lab bridge, where a
+# test may run a stub DNS server. Never the host's own resolvers: the lab sends no traffic beyond
+# the machine.
+DNS_UPSTREAM=$BRIDGE_ADDR:5300
 LAB_STATE=/var/lib/berth-lab
 LAB_RUN=/run/berth-lab
 LAB_LOG=/var/log/berth-lab
@@ -265,7 +269,8 @@ init_manager() {
   # shellcheck disable=SC2046
   if ! out=$(in_ns 1 env $(node_env 1) "$BERTH" init --detach --state-dir "$LAB_STATE/1/berth" \
       --docker-host "$(docker_host 1)" --advertise-addr "$(manager_addr)" --hostname lab-1 \
-      --listen-addr "0.0.0.0:$MANAGER_API_PORT" --cluster-listen-addr "0.0.0.0:$CLUSTER_PORT" 2>&1 9>&-); then
+      --listen-addr "0.0.0.0:$MANAGER_API_PORT" --cluster-listen-addr "0.0.0.0:$CLUSTER_PORT" \
+      --dns-upstream "$DNS_UPSTREAM" 2>&1 9>&-); then
     printf '%s\n' "$out" >&2
     die "berth init failed on node 1 (log: $LAB_STATE/1/berth/manager.log)"
   fi
@@ -284,7 +289,8 @@ join_node() {
   # shellcheck disable=SC2046
   if ! out=$(in_ns "$i" env $(node_env "$i") "$BERTH" join --detach --token "$(cat "$LAB_RUN/join-token")" \
       --state-dir "$LAB_STATE/$i/berth" --docker-host "$(docker_host "$i")" \
-      --advertise-addr "$(node_addr "$i")" --hostname "lab-$i" "$(manager_addr):$CLUSTER_PORT" 2>&1 9>&-); then
+      --advertise-addr "$(node_addr "$i")" --hostname "lab-$i" --dns-upstream "$DNS_UPSTREAM" \
+      "$(manager_addr):$CLUSTER_PORT" 2>&1 9>&-); then
     printf '%s\n' "$out" >&2
     die "berth join failed on node $i (log: $LAB_STATE/$i/berth/agent.log)"
   fi

@@ -101,7 +101,7 @@ class BinBerthIT {
             String token = berth("join-token", "-q", "worker").out().strip();
             Result join = berth("join", "--token", token, "--state-dir", worker.toString(), "--hostname",
                     "bin-worker", "--advertise-addr", "127.0.0.1", "--docker-host", "unix:///nonexistent.sock",
-                    "--no-publish-ports", "--detach", "127.0.0.1:" + cluster);
+                    "--no-cluster-network", "--detach", "127.0.0.1:" + cluster);
             assertThat(join.code()).as(join.out() + join.err()).isZero();
             assertThat(join.out()).contains("This node joined a cluster as a worker");
             assertThat(worker.resolve("tls/node.key")).exists();

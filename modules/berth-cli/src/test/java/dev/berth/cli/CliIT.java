@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.api.Kind;
 import dev.berth.api.Service;
 import dev.berth.api.codec.Codec;
 import dev.berth.manager.Manager;
@@ -36,9 +37,11 @@ class CliIT {
 
     private Manager manager;
     private CliRunner cli;
+    private EtcdTestEnv env;
 
     @BeforeAll
     void startManager(EtcdTestEnv env) throws Exception {
+        this.env = env;
         Path state = Files.createTempDirectory("berth-cli-it");
         manager = new Manager(ManagerConfig.defaults()
                 .withStateDir(state)
@@ -118,6 +121,16 @@ class CliIT {
                 "--reserve-cpu", "0.5", "--reserve-memory", "64Mi", "--limit-memory", "128Mi",
                 "--max-replicas-per-node", "2", "--placement-pref", "spread=node.labels.zone",
                 "berth-examples/whoami:1", "sh", "-c", "echo hi");
+        Service fromFlags = stored("flags-svc");
+        // the YAML printed back applies as "unchanged": it is the object apply would store
+        Path back = write("back.yaml", ok("get", "service", "flags-svc", "-o", "yaml").out());
+        assertThat(ok("apply", "-f", back.toString()).out()).isEqualTo("service/flags-svc unchanged\n");
+        // the same ports cannot be published by two services at once
+        CliRunner.Run taken = cli.run("service", "create", "--name", "taken-svc", "-p", "8080:8080", "img:1");
+        assertThat(taken.code()).isEqualTo(1);
+        assertThat(taken.err()).contains(
+                "spec.ports[0].published: port 8080/tcp is already published by service \"flags-svc\"");
+        ok("service", "rm", "flags-svc");
         ok("apply", "-f", write("same.yaml", """
                 apiVersion: berth.dev/v1
                 kind: Service
@@ -134,13 +147,9 @@ class CliIT {
                     maxReplicasPerNode: 2
                     preferences: [{spread: node.labels.zone}]
                 """).toString());
-        Service fromFlags = stored("flags-svc");
         Service fromYaml = stored("yaml-svc");
         assertThat(fromFlags.spec()).isEqualTo(fromYaml.spec());
         assertThat(fromFlags.metadata().labels()).isEqualTo(fromYaml.metadata().labels());
-        // and the YAML printed back applies as "unchanged": it is the object apply would store
-        Path back = write("back.yaml", ok("get", "service", "flags-svc", "-o", "yaml").out());
-        assertThat(ok("apply", "-f", back.toString()).out()).isEqualTo("service/flags-svc unchanged\n");
     }
 
     @Test
@@ -241,6 +250,39 @@ class CliIT {
         assertThat(ok("service", "inspect", "fmt-svc").out()).contains("name: fmt-svc");
         assertThat(Codec.json().readTree(ok("service", "inspect", "--format", "json", "fmt-svc").out())
                 .path("kind").asText()).isEqualTo("Service");
+    }
+
+    @Test
+    void endpointsAreListedAndTheVirtualIpIsInThePrettyInspect() throws Exception {
+        ok("apply", "-f", write("ep.yaml", service("ep-svc", 0)).toString());
+        // the network controller's object; written here as it would be when no controller runs
+        dev.berth.api.Endpoints endpoints;
+        try (var store = env.newStore()) {
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
+            while (store.get(Kind.ENDPOINTS, "ep-svc").isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            if (store.get(Kind.ENDPOINTS, "ep-svc").isEmpty()) {
+                store.create(dev.berth.api.Endpoints.of(dev.berth.api.ObjectMeta.named("ep-svc"), "10.43.0.42",
+                        dev.berth.api.EndpointMode.VIP, List.of(dev.berth.api.PortConfig.parse("80")), List.of(
+                                new dev.berth.api.EndpointAddress("10.42.0.5", "t1", "n1", true))));
+            }
+            endpoints = store.get(Kind.ENDPOINTS, "ep-svc").orElseThrow();
+        }
+        assertThat(endpoints.virtualIp()).isNotEmpty();
+        List<String> table = ok("get", "endpoints").lines();
+        assertThat(table.get(0).split("\\s{2,}")).containsExactly("NAME", "VIRTUAL IP", "MODE", "PORTS", "ADDRESSES");
+        assertThat(ok("get", "ep", "ep-svc").lines().get(1).split("\\s{2,}")).containsExactly("ep-svc",
+                endpoints.virtualIp(), "vip", "80/tcp", dev.berth.cli.output.Tables.addresses(endpoints));
+        JsonNode json = Codec.json().readTree(ok("get", "ep", "ep-svc", "-o", "json").out());
+        assertThat(json.path("kind").asText()).isEqualTo("Endpoints");
+        assertThat(json.path("virtualIp").asText()).isEqualTo(endpoints.virtualIp());
+        assertThat(Codec.yaml().readTree(ok("get", "endpoints", "-o", "yaml").out()).path("kind").asText())
+                .isEqualTo("List");
+        assertThat(ok("service", "inspect", "--pretty", "ep-svc").out())
+                .containsPattern("Virtual IP: +" + endpoints.virtualIp().replace(".", "\\."));
+        assertThat(ok("describe", "ep", "ep-svc").out()).contains(endpoints.virtualIp());
+        assertThat(ok("describe", "cluster", "default").out()).contains("10.42.0.0/16").contains("10.43.0.0/16");
     }
 
     @Test

@@ -80,7 +80,7 @@ class JoinTokenIT {
         assertThat(run.out()).contains(current);
 
         Path state = Files.createDirectories(dir.resolve("rotated"));
-        CliRunner.Run join = cli.run("join", "--token", old, "--state-dir", state.toString(), "--no-publish-ports",
+        CliRunner.Run join = cli.run("join", "--token", old, "--state-dir", state.toString(), "--no-cluster-network",
                 clusterAddress);
         assertThat(join.code()).as(join.toString()).isEqualTo(1);
         assertThat(join.err()).contains("invalid join token").contains("berth join-token worker");

@@ -1,5 +1,6 @@
 package dev.berth.cli.commands;
 
+import dev.berth.cli.flags.AgentNetworkFlags;
 import dev.berth.agent.Agent;
 import dev.berth.agent.AgentConfig;
 import dev.berth.agent.executor.DockerExecutor;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -56,9 +58,8 @@ public final class AgentCommand extends BerthCommand {
     @Option(names = {"-l", "--label"}, paramLabel = "KEY=VALUE", description = "A label for the new node (repeatable).")
     private List<String> labels = new ArrayList<>();
 
-    @Option(names = "--no-publish-ports", hidden = true,
-            description = "Do not publish task ports with iptables (tests).")
-    private boolean noPublishPorts;
+    @Mixin
+    private AgentNetworkFlags agentNetwork = new AgentNetworkFlags();
 
     @Option(names = "--ready-file", paramLabel = "PATH", hidden = true,
             description = "Write this file once the session is open (berth join --detach waits for it).")
@@ -75,8 +76,9 @@ public final class AgentCommand extends BerthCommand {
                             + dir + " holds a joined node's state (berth join writes it)"));
             // a joined node remembers its flags: a restart after a crash needs only --state-dir
             AgentSettings settings = joined.isPresent()
-                    ? AgentSettings.read(dir).overriddenBy(hostname, advertiseAddr, dockerHost)
-                    : new AgentSettings(hostname, advertiseAddr, dockerHost);
+                    ? AgentSettings.read(dir).overriddenBy(hostname, advertiseAddr, dockerHost,
+                            agentNetwork.dnsUpstreams())
+                    : new AgentSettings(hostname, advertiseAddr, dockerHost, agentNetwork.dnsUpstreams());
             if (joined.isPresent()) {
                 settings.write(dir);
             }
@@ -84,8 +86,8 @@ public final class AgentCommand extends BerthCommand {
                     .withDockerHost(settings.dockerHostIfSet().orElse(DockerExecutor.DEFAULT_HOST))
                     .withHostname(settings.hostnameIfSet().orElse(null))
                     .withAdvertiseAddress(settings.advertiseAddressIfSet().orElse(null))
-                    .withLabels(KeyValues.parse(labels, "--label"))
-                    .withPublishPorts(!noPublishPorts);
+                    .withLabels(KeyValues.parse(labels, "--label"));
+            config = agentNetwork.apply(config, settings.dnsUpstreams());
             if (joined.isPresent()) {
                 config = config.withNodeId(joined.get().nodeId()).withTls(joined.get().tls());
             }

@@ -1,5 +1,6 @@
 package dev.berth.cli.commands;
 
+import dev.berth.cli.flags.AgentNetworkFlags;
 import dev.berth.cli.BerthCommand;
 import dev.berth.cli.CliConfig;
 import dev.berth.cli.CliException;
@@ -8,7 +9,11 @@ import dev.berth.agent.Agent;
 import dev.berth.agent.AgentConfig;
 import dev.berth.agent.executor.DockerExecutor;
 import dev.berth.agent.join.JoinState;
+import dev.berth.api.ClusterSpec;
+import dev.berth.api.NetworkSpec;
 import dev.berth.api.NodeRole;
+import dev.berth.api.validation.FieldError;
+import dev.berth.api.validation.Validation;
 import dev.berth.cli.client.JoinTokensInfo;
 import dev.berth.manager.Manager;
 import dev.berth.manager.ManagerConfig;
@@ -24,6 +29,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -88,12 +94,26 @@ public final class InitCommand extends BerthCommand {
             description = "The Docker engine the agent runs tasks on (default: ${DEFAULT-VALUE}).")
     private String dockerHost = DockerExecutor.DEFAULT_HOST;
 
-    @Option(names = "--no-publish-ports", hidden = true,
-            description = "The agent does not publish task ports with iptables (tests).")
-    private boolean noPublishPorts;
+    @Mixin
+    private AgentNetworkFlags agentNetwork = new AgentNetworkFlags();
 
     @Option(names = {"-d", "--detach"}, description = "Run the manager in the background and return once it answers.")
     private boolean detach;
+
+    @Option(names = "--container-cidr", paramLabel = "CIDR",
+            description = {"The containers' addresses: every node gets a subnet of it (default: "
+                    + NetworkSpec.DEFAULT_CONTAINER_CIDR + "). Fixed once the cluster exists."})
+    private String containerCidr;
+
+    @Option(names = "--service-cidr", paramLabel = "CIDR",
+            description = {"The services' virtual IPs; must not overlap --container-cidr (default: "
+                    + NetworkSpec.DEFAULT_SERVICE_CIDR + "). Fixed once the cluster exists."})
+    private String serviceCidr;
+
+    @Option(names = "--node-subnet-prefix", paramLabel = "N",
+            description = {"Prefix length of each node's container subnet, from the --container-cidr prefix to 30"
+                    + " (default: " + NetworkSpec.DEFAULT_NODE_SUBNET_PREFIX + ": 254 containers per node)."})
+    private Integer nodeSubnetPrefix;
 
     /** {@code HOST:PORT} of {@code --listen-addr}. */
     record Listen(String host, int port) {
@@ -140,6 +160,11 @@ public final class InitCommand extends BerthCommand {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
+        // checked before anything starts: the Cluster object cannot be changed to fix it later
+        Optional<String> badNetwork = networkProblem(network());
+        if (badNetwork.isPresent()) {
+            throw usage(badNetwork.get());
+        }
         Path dir = ManagerFiles.stateDir(Optional.ofNullable(stateDir), env());
         Optional<Long> running = ManagerFiles.readPid(dir).filter(p -> ManagerFiles.liveManager(p).isPresent())
                 .filter(p -> p != ProcessHandle.current().pid());
@@ -150,12 +175,37 @@ public final class InitCommand extends BerthCommand {
         return detach ? runDetached(dir, listen) : runForeground(dir, listen);
     }
 
+    /** The cluster network of the flags (defaults for those not given). */
+    NetworkSpec network() {
+        return new NetworkSpec(containerCidr, nodeSubnetPrefix, serviceCidr);
+    }
+
+    /**
+     * What is wrong with the network flags, naming the flag ({@code --service-cidr: serviceCidr
+     * 10.42.0.0/20 overlaps containerCidr 10.42.0.0/16: …}); empty when they are fine. The API's
+     * own rules ({@link Validation#clusterSpec}), so init refuses exactly what the manager would.
+     */
+    static Optional<String> networkProblem(NetworkSpec network) {
+        List<String> problems = new ArrayList<>();
+        for (FieldError e : Validation.clusterSpec(new ClusterSpec(null, null, network))) {
+            String flag = switch (e.field()) {
+                case "spec.network.containerCidr" -> "--container-cidr";
+                case "spec.network.serviceCidr" -> "--service-cidr";
+                case "spec.network.nodeSubnetPrefix" -> "--node-subnet-prefix";
+                default -> e.field();
+            };
+            problems.add(flag + ": " + e.message());
+        }
+        return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
+    }
+
     private ManagerConfig config(Path dir, Listen listen) {
         ManagerConfig config = ManagerConfig.defaults()
                 .withStateDir(dir)
                 .withEtcdPorts(etcdClientPort, etcdPeerPort)
                 .withListen(listen.host(), listen.port())
-                .withClusterListen(clusterListen.host(), clusterListen.port());
+                .withClusterListen(clusterListen.host(), clusterListen.port())
+                .withNetwork(network());
         if (hostname != null) {
             config = config.withHostname(hostname);
         }
@@ -248,13 +298,13 @@ public final class InitCommand extends BerthCommand {
             host = "127.0.0.1";
         }
         String address = (host.contains(":") ? "[" + host + "]" : host) + ":" + manager.apiPort();
-        return AgentConfig.of(List.of(address), dir)
+        AgentConfig config = AgentConfig.of(List.of(address), dir)
                 .withNodeId(manager.nodeId())
                 .withRole("manager")
                 .withHostname(manager.config().hostname())
                 .withAdvertiseAddress(manager.config().effectiveAdvertiseAddress())
-                .withDockerHost(dockerHost)
-                .withPublishPorts(!noPublishPorts);
+                .withDockerHost(dockerHost);
+        return agentNetwork.apply(config, agentNetwork.dnsUpstreams());
     }
 
     /** The command that runs this same init in the foreground, for the background process. */
@@ -283,8 +333,15 @@ public final class InitCommand extends BerthCommand {
         if (!dockerHost.equals(DockerExecutor.DEFAULT_HOST)) {
             cmd.addAll(List.of("--docker-host", dockerHost));
         }
-        if (noPublishPorts) {
-            cmd.add("--no-publish-ports");
+        cmd.addAll(agentNetwork.childArgs());
+        if (containerCidr != null) {
+            cmd.addAll(List.of("--container-cidr", containerCidr));
+        }
+        if (serviceCidr != null) {
+            cmd.addAll(List.of("--service-cidr", serviceCidr));
+        }
+        if (nodeSubnetPrefix != null) {
+            cmd.addAll(List.of("--node-subnet-prefix", String.valueOf(nodeSubnetPrefix)));
         }
         return Background.berthCommand(cmd);
     }

@@ -1,5 +1,6 @@
 package dev.berth.cli.commands;
 
+import dev.berth.cli.flags.AgentNetworkFlags;
 import dev.berth.agent.Agent;
 import dev.berth.agent.AgentConfig;
 import dev.berth.agent.executor.DockerExecutor;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -80,9 +82,8 @@ public final class JoinCommand extends BerthCommand {
     @Option(names = {"-d", "--detach"}, description = "Run the agent in the background and return once its session is open.")
     private boolean detach;
 
-    @Option(names = "--no-publish-ports", hidden = true,
-            description = "The agent does not publish task ports with iptables (tests).")
-    private boolean noPublishPorts;
+    @Mixin
+    private AgentNetworkFlags agentNetwork = new AgentNetworkFlags();
 
     /** The command that joins with {@code token} at the first of {@code managerAddresses}. */
     static String commandLine(String token, List<String> managerAddresses) {
@@ -110,7 +111,8 @@ public final class JoinCommand extends BerthCommand {
             nodeLabels = KeyValues.parse(labels, "--label");
             // the agent's defaults (host name, address) are what the join reports too
             base = AgentConfig.of(List.of(manager), dir).withHostname(hostname).withAdvertiseAddress(advertiseAddr)
-                    .withDockerHost(dockerHost).withLabels(nodeLabels).withPublishPorts(!noPublishPorts);
+                    .withDockerHost(dockerHost).withLabels(nodeLabels);
+            base = agentNetwork.apply(base, agentNetwork.dnsUpstreams());
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -134,7 +136,8 @@ public final class JoinCommand extends BerthCommand {
         }
         try {
             new AgentSettings(hostname, advertiseAddr,
-                    dockerHost.equals(DockerExecutor.DEFAULT_HOST) ? "" : dockerHost).write(dir);
+                    dockerHost.equals(DockerExecutor.DEFAULT_HOST) ? "" : dockerHost, agentNetwork.dnsUpstreams())
+                    .write(dir);
         } catch (RuntimeException e) {
             throw new CliException(e.getMessage(), e);
         }
@@ -142,7 +145,8 @@ public final class JoinCommand extends BerthCommand {
         out().flush();
         AgentConfig config = AgentConfig.of(state.managers(), dir).withHostname(base.hostname())
                 .withAdvertiseAddress(base.advertiseAddress()).withDockerHost(dockerHost).withLabels(nodeLabels)
-                .withPublishPorts(!noPublishPorts).withNodeId(state.nodeId()).withTls(state.tls());
+                .withNodeId(state.nodeId()).withTls(state.tls());
+        config = agentNetwork.apply(config, agentNetwork.dnsUpstreams());
         if (detach) {
             return runDetached(dir, state);
         }
@@ -163,9 +167,7 @@ public final class JoinCommand extends BerthCommand {
         if (hostname != null) {
             cmd.addAll(List.of("--hostname", hostname));
         }
-        if (noPublishPorts) {
-            cmd.add("--no-publish-ports");
-        }
+        cmd.addAll(agentNetwork.childArgs());
         return Background.berthCommand(cmd);
     }
 

@@ -2,6 +2,7 @@ package dev.berth.cli.output;
 
 import dev.berth.api.Cluster;
 import dev.berth.api.Durations;
+import dev.berth.api.Endpoints;
 import dev.berth.api.Node;
 import dev.berth.api.ObjectMeta;
 import dev.berth.api.PlacementPreference;
@@ -93,6 +94,7 @@ public final class Describe {
                 .field("Address", n.status().address())
                 .field("Role", n.spec().role().value())
                 .field("Availability", n.spec().availability().value())
+                .field("Subnet", n.spec().subnet().isEmpty() ? "<none yet>" : n.spec().subnet())
                 .field("Status", n.status().state().value() + (n.status().message().isEmpty() ? ""
                         : " (" + n.status().message() + ")"))
                 .field("CPUs", Tables.cpus(n.status().resources().cpus()))
@@ -150,6 +152,76 @@ public final class Describe {
         return out.toString();
     }
 
+    /**
+     * {@code berth service inspect --pretty}: docker's human view of a service (ID, name, labels,
+     * mode, placement, update and rollback settings, container spec, resources, endpoint mode and
+     * ports), with the service's virtual IP from its Endpoints object when the network controller
+     * gave it one.
+     */
+    public static String servicePretty(Service s, Optional<Endpoints> endpoints) {
+        ServiceSpec spec = s.spec();
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"ID:", s.metadata().uid()});
+        rows.add(new String[] {"Name:", s.name()});
+        if (!s.metadata().labels().isEmpty()) {
+            rows.add(new String[] {"Labels:", ""});
+            s.metadata().labels().forEach((k, v) -> rows.add(new String[] {" - " + k + (v.isEmpty() ? "" : "=" + v), ""}));
+        }
+        if (spec.mode() == dev.berth.api.ServiceMode.GLOBAL) {
+            rows.add(new String[] {"Service Mode:", "Global"});
+        } else {
+            rows.add(new String[] {"Service Mode:", "Replicated"});
+            rows.add(new String[] {" Replicas:", String.valueOf(spec.replicas())});
+        }
+        if (!spec.placement().constraints().isEmpty()) {
+            rows.add(new String[] {"Placement:", ""});
+            rows.add(new String[] {" Constraints:", "[" + String.join(" ", spec.placement().constraints()) + "]"});
+        }
+        rows.add(new String[] {"UpdateConfig:", ""});
+        rows.add(new String[] {" Parallelism:", String.valueOf(spec.update().parallelism())});
+        rows.add(new String[] {" On failure:", spec.update().failureAction().value()});
+        rows.add(new String[] {" Update order:", spec.update().order().value()});
+        rows.add(new String[] {"ContainerSpec:", ""});
+        rows.add(new String[] {" Image:", spec.image()});
+        if (!spec.command().isEmpty()) {
+            rows.add(new String[] {" Command:", shellWords(spec.command())});
+        }
+        if (!spec.args().isEmpty()) {
+            rows.add(new String[] {" Args:", shellWords(spec.args())});
+        }
+        if (!spec.env().isEmpty()) {
+            rows.add(new String[] {" Env:", Tables.labels(spec.env())});
+        }
+        if (!spec.resources().reservations().isEmpty() || !spec.resources().limits().isEmpty()) {
+            rows.add(new String[] {"Resources:", ""});
+            rows.add(new String[] {" Reservations:", resources(spec.resources().reservations())});
+            rows.add(new String[] {" Limits:", resources(spec.resources().limits())});
+        }
+        rows.add(new String[] {"Endpoint Mode:", spec.endpointMode().value()});
+        String vip = endpoints.map(Endpoints::virtualIp).orElse("");
+        rows.add(new String[] {"Virtual IP:", !vip.isEmpty() ? vip
+                : spec.endpointMode() == dev.berth.api.EndpointMode.DNSRR ? "<none> (dnsrr)" : "<not assigned yet>"});
+        if (!spec.ports().isEmpty()) {
+            rows.add(new String[] {"Ports:", ""});
+            for (dev.berth.api.PortConfig p : spec.ports()) {
+                if (p.published() > 0) {
+                    rows.add(new String[] {" PublishedPort = " + p.published(), ""});
+                } else {
+                    rows.add(new String[] {" PublishedPort = <none>", ""});
+                }
+                rows.add(new String[] {"  Protocol = " + p.protocol().value(), ""});
+                rows.add(new String[] {"  TargetPort = " + p.target(), ""});
+                rows.add(new String[] {"  PublishMode = " + p.publishMode().value(), ""});
+            }
+        }
+        int width = rows.stream().filter(r -> !r[1].isEmpty()).mapToInt(r -> r[0].length()).max().orElse(0) + 2;
+        StringBuilder out = new StringBuilder();
+        for (String[] r : rows) {
+            out.append(r[1].isEmpty() ? r[0] : r[0] + " ".repeat(width - r[0].length()) + r[1]).append('\n');
+        }
+        return out.toString();
+    }
+
     /** A task: its service, slot, node, states and container. */
     public static String task(Task t, Map<String, String> hostnames, Instant now) {
         String node = t.spec().nodeId().isEmpty() ? "<unassigned>"
@@ -165,13 +237,35 @@ public final class Describe {
                 .field("Message", t.status().message())
                 .field("Error", t.status().error())
                 .field("Container", t.status().containerId())
+                .field("Address", t.status().address().isEmpty() ? "<none>" : t.status().address())
                 .render("");
+    }
+
+    /** A service's endpoints: virtual IP, ports and the address of each task behind it. */
+    public static String endpoints(Endpoints e, Map<String, String> hostnames, Instant now) {
+        StringBuilder tail = new StringBuilder(e.addresses().isEmpty() ? "Addresses: <none>\n" : "Addresses:\n");
+        if (!e.addresses().isEmpty()) {
+            Table table = Table.of("IP", "TASK", "NODE", "READY");
+            e.addresses().forEach(a -> table.row(a.ip(), a.taskId(),
+                    hostnames.getOrDefault(a.nodeId(), a.nodeId()), a.ready() ? "yes" : "no"));
+            for (String line : table.render().split("\n")) {
+                tail.append("  ").append(line).append('\n');
+            }
+        }
+        return meta(e.metadata(), now)
+                .field("Virtual IP", e.virtualIp().isEmpty() ? "<none>" : e.virtualIp())
+                .field("Mode", e.mode().value())
+                .field("Ports", e.ports().isEmpty() ? "<none>" : Tables.ports(e.ports()))
+                .render(tail.toString());
     }
 
     /** The cluster settings object. */
     public static String cluster(Cluster c, Instant now) {
         return meta(c.metadata(), now)
                 .field("Task history limit", c.spec().taskHistoryLimit())
+                .field("Container CIDR", c.spec().network().containerCidr())
+                .field("Node subnet prefix", "/" + c.spec().network().nodeSubnetPrefix())
+                .field("Service CIDR", c.spec().network().serviceCidr())
                 .field("Leader", c.status().leader().isEmpty() ? "<none>" : c.status().leader())
                 .render("");
     }

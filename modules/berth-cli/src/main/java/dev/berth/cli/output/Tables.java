@@ -2,6 +2,7 @@ package dev.berth.cli.output;
 
 import dev.berth.api.ApiObject;
 import dev.berth.api.Cluster;
+import dev.berth.api.Endpoints;
 import dev.berth.api.Node;
 import dev.berth.api.NodeRole;
 import dev.berth.api.PortConfig;
@@ -68,6 +69,12 @@ public final class Tables {
                     h.addAll(List.of("ADDRESS", "CPUS", "MEMORY", "ENGINE", "LABELS"));
                 }
                 break;
+            case "Endpoints":
+                h.addAll(List.of("NAME", "VIRTUAL IP", "MODE", "PORTS", "ADDRESSES"));
+                if (wide) {
+                    h.addAll(List.of("AGE"));
+                }
+                break;
             default:
                 h.addAll(List.of("NAME", "AGE"));
                 if (wide) {
@@ -110,6 +117,12 @@ public final class Tables {
                 r.add(n.status().resources().memory().human());
                 r.add(n.status().engineVersion());
                 r.add(labels(n.metadata().labels()));
+            }
+        } else if (object instanceof Endpoints e) {
+            r.addAll(List.of(e.name(), e.virtualIp().isEmpty() ? "<none>" : e.virtualIp(), e.mode().value(),
+                    e.ports().isEmpty() ? "<none>" : ports(e.ports()), addresses(e)));
+            if (wide) {
+                r.add(age);
             }
         } else if (object instanceof Cluster c) {
             r.addAll(List.of(c.name(), age));
@@ -239,6 +252,18 @@ public final class Tables {
     /** {@code *:4567->4567/tcp,*:53->53/udp}. */
     public static String ports(List<PortConfig> ports) {
         return ports.stream().map(PortConfig::display).collect(Collectors.joining(","));
+    }
+
+    /**
+     * The addresses of an Endpoints object's tasks ({@code 10.42.0.5,10.42.1.3}), in its order (by
+     * task id); one that may not receive traffic is marked {@code (not ready)}.
+     */
+    public static String addresses(Endpoints e) {
+        if (e.addresses().isEmpty()) {
+            return "<none>";
+        }
+        return e.addresses().stream().map(a -> a.ready() ? a.ip() : a.ip() + "(not ready)")
+                .collect(Collectors.joining(","));
     }
 
     private static String hostPorts(List<PortConfig> ports) {

@@ -41,7 +41,7 @@ class LocalAgentIT {
                 .withHostname("init-host")
                 .withElectionTtl(Duration.ofSeconds(2))).start());
         InitCommand init = new InitCommand();
-        new CommandLine(init).parseArgs("--docker-host", docker.host(), "--no-publish-ports");
+        new CommandLine(init).parseArgs("--docker-host", docker.host(), "--no-cluster-network");
         AgentConfig config = init.agentConfig(state, manager);
         assertThat(config.nodeId()).contains(manager.nodeId());
         assertThat(config.managers()).containsExactly("127.0.0.1:" + manager.apiPort());

@@ -151,4 +151,48 @@ class TablesTest {
         assertThat(Describe.nodePretty(node("w1", "b", NodeRole.WORKER), "m1")).doesNotContain("Manager Status")
                 .doesNotContain("Labels:");
     }
+
+    static dev.berth.api.Endpoints endpoints(String name, String vip, dev.berth.api.EndpointAddress... addresses) {
+        ObjectMeta meta = new ObjectMeta(name, Map.of(), Map.of(), "", 7, 1, Optional.of(NOW.minusSeconds(30)));
+        return dev.berth.api.Endpoints.of(meta, vip,
+                vip.isEmpty() ? dev.berth.api.EndpointMode.DNSRR : dev.berth.api.EndpointMode.VIP,
+                List.of(PortConfig.parse("4567:80"), PortConfig.parse("53/udp")), List.of(addresses));
+    }
+
+    @Test
+    void getEndpointsShowsVirtualIpPortsAndAddresses() {
+        var web = endpoints("web", "10.43.0.2", new dev.berth.api.EndpointAddress("10.42.0.5", "t1", "n1", true),
+                new dev.berth.api.EndpointAddress("10.42.1.3", "t2", "n2", true));
+        var db = endpoints("db", "");
+        List<String> lines = Tables.get(List.of(web, db), false, Map.of(), NOW).render().lines().toList();
+        assertThat(lines.get(0).split("\\s{2,}")).containsExactly("NAME", "VIRTUAL IP", "MODE", "PORTS", "ADDRESSES");
+        assertThat(lines.get(1).split("\\s{2,}")).containsExactly("web", "10.43.0.2", "vip",
+                "*:4567->80/tcp,53/udp", "10.42.0.5,10.42.1.3");
+        assertThat(lines.get(2).split("\\s{2,}")).containsExactly("db", "<none>", "dnsrr", "*:4567->80/tcp,53/udp",
+                "<none>");
+        assertThat(Tables.get(List.of(web), true, Map.of(), NOW).render().lines().toList().get(1)).endsWith("30s");
+        var notReady = endpoints("x", "10.43.0.3", new dev.berth.api.EndpointAddress("10.42.0.9", "t3", "n1", false));
+        assertThat(Tables.addresses(notReady)).isEqualTo("10.42.0.9(not ready)");
+    }
+
+    @Test
+    void servicePrettyShowsTheVirtualIp() {
+        Service s = service("whoami", "0123456789abcdef", 3, 3);
+        String pretty = Describe.servicePretty(s, Optional.of(endpoints("whoami", "10.43.0.7")));
+        assertThat(pretty).contains("ID:").contains("0123456789abcdef").contains("Name:")
+                .contains(" Replicas:").contains("Endpoint Mode:").contains("PublishedPort = 4567")
+                .contains("  TargetPort = 4567").contains("  PublishMode = ingress");
+        assertThat(pretty.lines().filter(l -> l.startsWith("Virtual IP:")).findFirst().orElseThrow())
+                .matches("Virtual IP: +10\\.43\\.0\\.7");
+        assertThat(Describe.servicePretty(s, Optional.empty())).contains("<not assigned yet>");
+    }
+
+    @Test
+    void describeEndpointsListsEachTask() {
+        var web = endpoints("web", "10.43.0.2", new dev.berth.api.EndpointAddress("10.42.0.5", "t1", "n1", true));
+        String text = Describe.endpoints(web, Map.of("n1", "host-1"), NOW);
+        assertThat(text).contains("Virtual IP:").contains("10.43.0.2").contains("Addresses:");
+        assertThat(text.lines().filter(l -> l.contains("10.42.0.5")).findFirst().orElseThrow().split("\\s{2,}"))
+                .containsExactly("", "10.42.0.5", "t1", "host-1", "yes");
+    }
 }

@@ -22,7 +22,8 @@ import java.util.Map;
 final class LabApi {
 
     /** A task as the tests look at it. */
-    record TaskView(String id, String service, int slot, String nodeId, String state, String desired) {
+    record TaskView(String id, String service, int slot, String nodeId, String state, String desired,
+            String address) {
         /**
          * Running and meant to: a task on a node that went down keeps the state its agent last
          * reported (as in Swarm's {@code service ps}) while the manager wants it shut down.
@@ -81,9 +82,20 @@ final class LabApi {
         for (JsonNode t : get("/api/v1/tasks?labelSelector=" + selector).path("items")) {
             out.add(new TaskView(t.path("metadata").path("name").asText(), t.path("spec").path("serviceName").asText(),
                     t.path("spec").path("slot").asInt(), t.path("spec").path("nodeId").asText(),
-                    t.path("status").path("state").asText(), t.path("spec").path("desiredState").asText()));
+                    t.path("status").path("state").asText(), t.path("spec").path("desiredState").asText(),
+                    t.path("status").path("address").asText("")));
         }
         return out;
+    }
+
+    /** The service's Endpoints object (virtual IP, ports, addresses), if the controller made it. */
+    java.util.Optional<JsonNode> endpoints(String service) {
+        for (JsonNode e : get("/api/v1/endpoints").path("items")) {
+            if (e.path("metadata").path("name").asText().equals(service)) {
+                return java.util.Optional.of(e);
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** Running tasks of {@code service} per node id. */
