@@ -15,13 +15,15 @@ require_root() {
 #   etcd-server      the embedded etcd the manager supervises (and the tests' etcd)
 #   openjdk-17-jdk-headless, maven   to build and run Berth
 #   docker.io        the container engine agents run tasks on
-#   iptables         published ports (kernel DNAT)
+#   iptables         virtual IPs and the routing mesh (kernel DNAT)
+#   iproute2         routes to the other nodes' container subnets
 #   busybox-static   the root file system of the example images (no registry needed)
 install_packages() {
   local missing=()
   command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
   command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
   command -v iptables >/dev/null 2>&1 || missing+=(iptables)
+  command -v ip >/dev/null 2>&1 || missing+=(iproute2)
   [ -x /bin/busybox ] || missing+=(busybox-static)
   command -v javac >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
   command -v mvn >/dev/null 2>&1 || missing+=(maven)
