@@ -59,6 +59,14 @@ public final class IptablesPortPublisher implements AutoCloseable {
     /** How often the current ruleset is re-applied even if nothing changed. */
     public static final Duration RESYNC_PERIOD = Duration.ofSeconds(60);
 
+    /**
+     * The shortest time between two applications. While many tasks start, the maps come every
+     * 50 ms and each application spawns iptables; applying at most five times a second keeps a
+     * starting node's CPU for its containers, and a change still reaches the kernel well within a
+     * second.
+     */
+    public static final Duration MIN_APPLY_INTERVAL = Duration.ofMillis(200);
+
     /** What the rules are computed from: the cluster's map, seen from one node. */
     private record Input(SessionMessage.NetworkMap map, String localNodeId) {
     }
@@ -72,6 +80,9 @@ public final class IptablesPortPublisher implements AutoCloseable {
     private final AtomicBoolean resyncScheduled = new AtomicBoolean();
     private final Duration retryDelay;
     private final Duration resyncPeriod;
+    private final Duration minApplyInterval;
+    /** When the last application ended ({@link System#nanoTime()}); worker thread only. */
+    private volatile long lastApplyNanos = System.nanoTime() - Duration.ofDays(1).toNanos();
 
     /** The ruleset in force, or null when it must be applied again. */
     private String lastApplied;
@@ -80,6 +91,16 @@ public final class IptablesPortPublisher implements AutoCloseable {
     private Input lastInput;
     /** Whether the jumps of an earlier agent version were looked for (once is enough). */
     private boolean legacyJumpsRemoved;
+    /**
+     * Berth's nat chains as the last application left them; null when they must be read from
+     * {@code iptables-save} (first application, after a failure, at every resync). Saves an
+     * iptables-save per application.
+     */
+    private Set<String> knownNatChains;
+    /** Whether the jump rules were checked since the last resync (they are not re-checked every time). */
+    private boolean jumpsVerified;
+    /** The local task addresses whose bridge ports got hairpin mode since the last resync. */
+    private Set<String> hairpinned = Set.of();
     private volatile Map<PublishedPort, String> published = Map.of();
 
     /** A publisher with Berth's chain names, the real iptables and the real sysctl. */
@@ -94,13 +115,19 @@ public final class IptablesPortPublisher implements AutoCloseable {
      */
     public IptablesPortPublisher(ServiceRules.Options options, CommandRunner runner, Path routeLocalnet,
             Path sysClassNet) {
-        this(options, runner, routeLocalnet, sysClassNet, RETRY_DELAY, RESYNC_PERIOD);
+        this(options, runner, routeLocalnet, sysClassNet, RETRY_DELAY, RESYNC_PERIOD, MIN_APPLY_INTERVAL);
     }
 
     IptablesPortPublisher(ServiceRules.Options options, CommandRunner runner, Path routeLocalnet, Path sysClassNet,
             Duration retryDelay, Duration resyncPeriod) {
+        this(options, runner, routeLocalnet, sysClassNet, retryDelay, resyncPeriod, Duration.ZERO);
+    }
+
+    IptablesPortPublisher(ServiceRules.Options options, CommandRunner runner, Path routeLocalnet, Path sysClassNet,
+            Duration retryDelay, Duration resyncPeriod, Duration minApplyInterval) {
         this.retryDelay = retryDelay;
         this.resyncPeriod = resyncPeriod;
+        this.minApplyInterval = minApplyInterval;
         this.options = options;
         this.runner = runner;
         this.routeLocalnet = routeLocalnet;
@@ -138,7 +165,8 @@ public final class IptablesPortPublisher implements AutoCloseable {
     private void offer(Input input) {
         if (pending.getAndSet(input) == null) {
             try {
-                worker.execute(this::drain);
+                long wait = Math.max(0, lastApplyNanos + minApplyInterval.toNanos() - System.nanoTime());
+                worker.schedule(this::drain, wait, TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException e) {
                 pending.set(null);
                 LOG.debug("service rules publisher closed; ignoring a network map");
@@ -153,6 +181,7 @@ public final class IptablesPortPublisher implements AutoCloseable {
         }
         try {
             apply(next.map(), next.localNodeId());
+            lastApplyNanos = System.nanoTime();
         } catch (IOException | RuntimeException e) {
             LOG.error("could not apply the service rules (retrying in {} ms): {}", retryDelay.toMillis(),
                     e.getMessage(), e);
@@ -176,7 +205,7 @@ public final class IptablesPortPublisher implements AutoCloseable {
             if (current == null || pending.get() != null) {
                 return;
             }
-            lastApplied = null;
+            forgetAppliedAndRecheck();
         }
         offer(current);
     }
@@ -203,9 +232,19 @@ public final class IptablesPortPublisher implements AutoCloseable {
         if (!rules.nodePorts().isEmpty()) {
             enableRouteLocalnet();
         }
-        restore(rules.render(chains("nat")));
-        ensureJumps();
-        enableHairpin(rules.localAddresses(nodeId));
+        Set<String> existing = knownNatChains != null ? knownNatChains : chains("nat");
+        knownNatChains = null;
+        restore(rules.render(existing));
+        knownNatChains = rules.natChains();
+        if (!jumpsVerified) {
+            ensureJumps();
+            jumpsVerified = true;
+        }
+        Set<String> local = rules.localAddresses(nodeId);
+        if (!hairpinned.containsAll(local)) {
+            enableHairpin(local);
+            hairpinned = Set.copyOf(local);
+        }
         lastApplied = desired;
         lastRendered = desired;
         lastInput = new Input(map, nodeId);
@@ -216,6 +255,17 @@ public final class IptablesPortPublisher implements AutoCloseable {
             LOG.info("service rules on this node: {}", rules.describe());
         }
         return true;
+    }
+
+    /**
+     * Makes the next application read the tables and check the jumps and hairpin mode again,
+     * even if the ruleset is unchanged (the periodic resync: someone may have flushed the tables).
+     */
+    synchronized void forgetAppliedAndRecheck() {
+        lastApplied = null;
+        knownNatChains = null;
+        jumpsVerified = false;
+        hairpinned = Set.of();
     }
 
     /** Re-applies the last ruleset even if unchanged (after someone else flushed the tables). */
@@ -247,6 +297,9 @@ public final class IptablesPortPublisher implements AutoCloseable {
             restore(removal);
         }
         lastApplied = null;
+        knownNatChains = null;
+        jumpsVerified = false;
+        hairpinned = Set.of();
         lastRendered = null;
         lastInput = null;
         published = Map.of();

@@ -147,14 +147,27 @@ class IptablesPortPublisherTest {
         FakeIptables iptables = new FakeIptables();
         IptablesPortPublisher publisher = new IptablesPortPublisher(ServiceRules.Options.DEFAULT, iptables,
                 Files.writeString(dir.resolve("route_localnet"), "1"), sysfs());
-        publisher.apply(WEB1, "node-1");
+        // left by an earlier agent
         iptables.natSave = ":DOCKER - [0:0]\n:BERTH-SERVICES - [0:0]\n:BERTH-SVC-0000000000000000 - [0:0]\n";
 
-        assertThat(publisher.apply(EMPTY, "node-1")).isTrue();
-        assertThat(iptables.restores.get(1)).contains("-X BERTH-SVC-0000000000000000\n")
+        assertThat(publisher.apply(WEB1, "node-1")).isTrue();
+        assertThat(iptables.restores.get(0)).contains("-X BERTH-SVC-0000000000000000\n")
                 .doesNotContain("DOCKER").doesNotContain("-X BERTH-SERVICES");
+
+        assertThat(publisher.apply(EMPTY, "node-1")).isTrue();
+        // its own chains it knows: deleted without reading the table again, jumps not checked again
+        assertThat(iptables.restores.get(1)).containsPattern("-X BERTH-SVC-[0-9A-F]{16}\n")
+                .doesNotContain("-X BERTH-SVC-0000000000000000").doesNotContain("-X BERTH-SERVICES");
+        assertThat(iptables.calls).filteredOn(c -> c.startsWith("iptables-save")).hasSize(1);
         assertThat(iptables.calls).filteredOn(c -> c.contains(" -I ")).hasSize(7);
         assertThat(publisher.publishedPorts()).isEmpty();
+
+        // a resync reads the table and checks the jumps again (someone may have flushed them)
+        iptables.jumps.clear();
+        publisher.forgetAppliedAndRecheck();
+        assertThat(publisher.apply(WEB1, "node-1")).isTrue();
+        assertThat(iptables.calls).filteredOn(c -> c.startsWith("iptables-save")).hasSize(2);
+        assertThat(iptables.calls).filteredOn(c -> c.contains(" -I ")).hasSize(14);
     }
 
     @Test
