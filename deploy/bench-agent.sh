@@ -2,11 +2,13 @@
 # The agent issue's benchmark: on this machine's Docker engine, side by side in one run, N
 # replicas of berth-examples/sleep:1 started by
 #   engine  N containers created and started in parallel through the Docker API (the bound),
+#   engine-net  the same, each on a user-defined bridge network with its own address and DNS
+#           server: the work a Berth node asks of its engine for a task on the cluster network,
 #   swarm   Docker Swarm: docker swarm init, one service of N replicas, polled until all run,
 #   berth   Berth: berth init --detach (a manager with its local agent), one service, polled;
 # seconds to the first and to every replica running, medians over the runs and the ratios.
 #
-# Usage: deploy/bench-agent.sh [--sizes 10,50,100] [--runs 3] [--systems engine,swarm,berth]
+# Usage: deploy/bench-agent.sh [--sizes 10,50,100] [--runs 3] [--systems engine,engine-net,swarm,berth]
 #                              [--threads 8] [--timeout 600]
 # Needs a built tree (mvn -DskipTests package) and a Docker engine (DOCKER_HOST is honoured).
 # The engine is left as found: a swarm this script creates is left again (even on failure), every
@@ -15,7 +17,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-sizes=10,50,100 runs=3 systems=engine,swarm,berth threads=8 timeout=600
+sizes=10,50,100 runs=3 systems=engine,engine-net,swarm,berth threads=8 timeout=600
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) sizes=$2; shift 2 ;;

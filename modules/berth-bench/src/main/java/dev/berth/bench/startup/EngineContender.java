@@ -1,6 +1,9 @@
 package dev.berth.bench.startup;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.Container;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,32 +25,81 @@ public final class EngineContender implements Contender {
     /** Label on every container this contender makes, valued with the run's name; removal goes by it. */
     static final String LABEL = "dev.berth.bench";
 
+    /**
+     * The user-defined bridge network of {@code engine-net}: what a Berth node asks of its engine
+     * for every task (a container on the node's cluster network, with its own address and the
+     * node's DNS server), so that its bound includes that work.
+     */
+    static final String NETWORK = "berth-bench-net";
+    private static final String SUBNET = "10.201.0.0/16";
+    private static final String GATEWAY = "10.201.0.1";
+
     private final DockerClient docker;
     private final String image;
     private final int threads;
+    private final boolean onNetwork;
 
+    /** Containers on the engine's default bridge. */
     public EngineContender(DockerClient docker, String image, int threads) {
+        this(docker, image, threads, false);
+    }
+
+    /**
+     * @param onNetwork whether each container joins a user-defined bridge network with an
+     *     address of its own and a DNS server ({@code engine-net}), as Berth's tasks do
+     */
+    public EngineContender(DockerClient docker, String image, int threads, boolean onNetwork) {
         this.docker = docker;
         this.image = image;
         this.threads = threads;
+        this.onNetwork = onNetwork;
     }
 
     @Override
     public String name() {
-        return "engine";
+        return onNetwork ? "engine-net" : "engine";
+    }
+
+    private void ensureNetwork() {
+        boolean exists = docker.listNetworksCmd().withNameFilter(NETWORK).exec().stream()
+                .anyMatch(n -> NETWORK.equals(n.getName()));
+        if (!exists) {
+            docker.createNetworkCmd().withName(NETWORK).withDriver("bridge")
+                    .withIpam(new Network.Ipam().withConfig(new Network.Ipam.Config().withSubnet(SUBNET)
+                            .withGateway(GATEWAY)))
+                    .withLabels(Map.of(LABEL, "network")).exec();
+        }
+    }
+
+    /** Removes the network of {@code engine-net}, once its containers are gone. */
+    public void removeNetwork() {
+        if (onNetwork) {
+            docker.listNetworksCmd().withNameFilter(NETWORK).exec().stream()
+                    .filter(n -> NETWORK.equals(n.getName()))
+                    .forEach(n -> docker.removeNetworkCmd(n.getId()).exec());
+        }
     }
 
     @Override
     public Timing start(String name, int replicas, Duration timeout) throws Exception {
+        if (onNetwork) {
+            ensureNetwork();
+        }
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             long t0 = System.nanoTime();
             List<Future<Double>> started = new ArrayList<>();
             for (int i = 1; i <= replicas; i++) {
                 String container = name + "." + i;
+                String address = "10.201." + (2 + i / 250) + "." + (1 + i % 250);
                 started.add(pool.submit(() -> {
-                    String id = docker.createContainerCmd(image).withName(container)
-                            .withLabels(Map.of(LABEL, name)).exec().getId();
+                    CreateContainerCmd create = docker.createContainerCmd(image).withName(container)
+                            .withLabels(Map.of(LABEL, name));
+                    if (onNetwork) {
+                        create.withHostConfig(HostConfig.newHostConfig().withNetworkMode(NETWORK)
+                                .withDns(GATEWAY)).withIpv4Address(address);
+                    }
+                    String id = create.exec().getId();
                     docker.startContainerCmd(id).exec();
                     return Polls.since(t0);
                 }));

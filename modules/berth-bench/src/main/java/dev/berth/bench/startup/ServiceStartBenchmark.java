@@ -66,10 +66,12 @@ public final class ServiceStartBenchmark {
             for (String system : o.get("--systems").split(",")) {
                 switch (system.strip()) {
                     case "engine" -> contenders.add(new EngineContender(docker, image, Integer.parseInt(o.get("--threads"))));
+                    case "engine-net" -> contenders.add(new EngineContender(docker, image,
+                            Integer.parseInt(o.get("--threads")), true));
                     case "swarm" -> contenders.add(new SwarmContender(docker, imageId));
                     case "berth" -> contenders.add(new BerthContender(o.get("--berth-url"), docker, image));
                     default -> {
-                        out.println("unknown system " + system + " (engine, swarm, berth)");
+                        out.println("unknown system " + system + " (engine, engine-net, swarm, berth)");
                         System.exit(2);
                     }
                 }
@@ -89,6 +91,11 @@ public final class ServiceStartBenchmark {
                             c.remove(name, timeout);
                         }
                     }
+                }
+            }
+            for (Contender c : contenders) {
+                if (c instanceof EngineContender engine) {
+                    engine.removeNetwork();
                 }
             }
             out.println();

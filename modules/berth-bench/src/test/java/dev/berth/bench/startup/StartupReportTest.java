@@ -39,6 +39,19 @@ class StartupReportTest {
     }
 
     @Test
+    void theNetworkBoundGetsItsOwnRatioWhenMeasured() {
+        StartupReport report = new StartupReport();
+        report.add(new StartupReport.Sample("engine", 100, 1, new Timing(0, 0.5, 10)));
+        report.add(new StartupReport.Sample("engine-net", 100, 1, new Timing(0, 0.6, 12)));
+        report.add(new StartupReport.Sample("berth", 100, 1, new Timing(0.1, 0.9, 13.2)));
+        String table = report.render();
+        assertThat(table).contains("berth/engine-net");
+        // berth/engine 13.2/10, ..., berth/engine-net 13.2/12
+        assertThat(table).containsPattern("100\\s+1\\.32 \\(1\\.80\\).*1\\.10 \\(1\\.50\\)");
+        assertThat(new StartupReport().render()).doesNotContain("engine-net");
+    }
+
+    @Test
     void missingSystemLeavesItsRatiosEmpty() {
         StartupReport report = new StartupReport();
         report.add(new StartupReport.Sample("engine", 50, 1, new Timing(0, 1, 10)));
