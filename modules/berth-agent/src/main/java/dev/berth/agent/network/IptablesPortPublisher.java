@@ -2,7 +2,6 @@ package dev.berth.agent.network;
 
 import dev.berth.api.session.SessionMessage;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,7 +50,6 @@ public final class IptablesPortPublisher implements AutoCloseable {
     public static final Path ROUTE_LOCALNET = Path.of("/proc/sys/net/ipv4/conf/all/route_localnet");
 
     /** Where the kernel shows network interfaces and bridge ports. */
-    public static final Path SYS_CLASS_NET = Path.of("/sys/class/net");
 
     /** How long after a failed application it is tried again. */
     public static final Duration RETRY_DELAY = Duration.ofSeconds(5);
@@ -74,7 +72,6 @@ public final class IptablesPortPublisher implements AutoCloseable {
     private final ServiceRules.Options options;
     private final CommandRunner runner;
     private final Path routeLocalnet;
-    private final Path sysClassNet;
     private final ScheduledExecutorService worker;
     private final AtomicReference<Input> pending = new AtomicReference<>();
     private final AtomicBoolean resyncScheduled = new AtomicBoolean();
@@ -105,25 +102,24 @@ public final class IptablesPortPublisher implements AutoCloseable {
 
     /** A publisher with Berth's chain names, the real iptables and the real sysctl. */
     public IptablesPortPublisher() {
-        this(ServiceRules.Options.DEFAULT, new ProcessCommandRunner(), ROUTE_LOCALNET, SYS_CLASS_NET);
+        this(ServiceRules.Options.DEFAULT, new ProcessCommandRunner(), ROUTE_LOCALNET);
     }
 
     /**
-     * A publisher with the given chain names, command runner, route_localnet switch and
-     * {@code /sys/class/net} (tests use their own chain prefix so they never touch a running
+     * A publisher with the given chain names, command runner, and route_localnet switch
+     * (tests use their own chain prefix so they never touch a running
      * agent's rules).
      */
-    public IptablesPortPublisher(ServiceRules.Options options, CommandRunner runner, Path routeLocalnet,
-            Path sysClassNet) {
-        this(options, runner, routeLocalnet, sysClassNet, RETRY_DELAY, RESYNC_PERIOD, MIN_APPLY_INTERVAL);
+    public IptablesPortPublisher(ServiceRules.Options options, CommandRunner runner, Path routeLocalnet) {
+        this(options, runner, routeLocalnet, RETRY_DELAY, RESYNC_PERIOD, MIN_APPLY_INTERVAL);
     }
 
-    IptablesPortPublisher(ServiceRules.Options options, CommandRunner runner, Path routeLocalnet, Path sysClassNet,
+    IptablesPortPublisher(ServiceRules.Options options, CommandRunner runner, Path routeLocalnet,
             Duration retryDelay, Duration resyncPeriod) {
-        this(options, runner, routeLocalnet, sysClassNet, retryDelay, resyncPeriod, Duration.ZERO);
+        this(options, runner, routeLocalnet, retryDelay, resyncPeriod, Duration.ZERO);
     }
 
-    IptablesPortPublisher(ServiceRules.Options options, CommandRunner runner, Path routeLocalnet, Path sysClassNet,
+    IptablesPortPublisher(ServiceRules.Options options, CommandRunner runner, Path routeLocalnet,
             Duration retryDelay, Duration resyncPeriod, Duration minApplyInterval) {
         this.retryDelay = retryDelay;
         this.resyncPeriod = resyncPeriod;
@@ -131,7 +127,6 @@ public final class IptablesPortPublisher implements AutoCloseable {
         this.options = options;
         this.runner = runner;
         this.routeLocalnet = routeLocalnet;
-        this.sysClassNet = sysClassNet;
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "berth-service-rules");
             t.setDaemon(true);
@@ -340,8 +335,13 @@ public final class IptablesPortPublisher implements AutoCloseable {
     }
 
     /**
-     * Turns hairpin mode on for every port of the bridges that hold this node's tasks. Not
-     * fatal: without it only a task calling its own service is affected.
+     * Turns hairpin mode on for every port of the bridges that hold this node's tasks, through
+     * netlink ({@code ip link set … type bridge_slave hairpin on}): with {@code br_netfilter}
+     * loaded (Docker loads it), a task balanced onto itself through a virtual IP or a published
+     * port gets its own packet back out of the bridge port it came in by, which a bridge does only
+     * in hairpin mode. Netlink rather than {@code /sys/class/net}: sysfs shows the namespace it was
+     * mounted in, not necessarily the agent's (lab nodes). Not fatal: without it only a task
+     * calling its own service is affected.
      */
     private void enableHairpin(Set<String> ips) {
         if (ips.isEmpty()) {
@@ -353,16 +353,15 @@ public final class IptablesPortPublisher implements AutoCloseable {
                 throw new IOException("ip addr show failed: " + addrs.stderr().strip());
             }
             for (String bridge : interfacesFor(addrs.stdout(), ips)) {
-                Path ports = sysClassNet.resolve(bridge).resolve("brif");
-                if (!Files.isDirectory(ports)) {
-                    continue;
+                CommandRunner.Result ports = runner.run(List.of("ip", "-d", "-o", "link", "show", "master", bridge), "");
+                if (!ports.ok()) {
+                    continue; // not a bridge
                 }
-                try (DirectoryStream<Path> stream = Files.newDirectoryStream(ports)) {
-                    for (Path port : stream) {
-                        Path mode = port.resolve("hairpin_mode");
-                        if (Files.exists(mode) && !"1".equals(Files.readString(mode).strip())) {
-                            Files.writeString(mode, "1");
-                        }
+                for (String port : portsWithoutHairpin(ports.stdout())) {
+                    CommandRunner.Result set = runner.run(
+                            List.of("ip", "link", "set", "dev", port, "type", "bridge_slave", "hairpin", "on"), "");
+                    if (!set.ok()) {
+                        throw new IOException("ip link set dev " + port + " hairpin on failed: " + set.stderr().strip());
                     }
                 }
             }
@@ -370,6 +369,24 @@ public final class IptablesPortPublisher implements AutoCloseable {
             LOG.warn("could not turn on hairpin mode (a task calling its own service may stall): {}",
                     e.getMessage());
         }
+    }
+
+    /**
+     * The bridge ports that are not in hairpin mode yet, from {@code ip -d -o link show master BR}
+     * output (lines like {@code 12: veth1a2b@if11: <BROADCAST,…> … bridge_slave … hairpin off …}).
+     */
+    static List<String> portsWithoutHairpin(String ipLinkShow) {
+        List<String> ports = new ArrayList<>();
+        for (String line : ipLinkShow.split("\n")) {
+            String[] f = line.strip().split(":\\s+", 3);
+            if (f.length < 3 || line.contains(" hairpin on ")) {
+                continue;
+            }
+            String name = f[1];
+            int at = name.indexOf('@');
+            ports.add(at < 0 ? name : name.substring(0, at));
+        }
+        return List.copyOf(ports);
     }
 
     /**

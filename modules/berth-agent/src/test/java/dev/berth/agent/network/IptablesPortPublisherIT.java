@@ -116,7 +116,7 @@ class IptablesPortPublisherIT {
     @Test
     void virtualIpAndPublishedPortsAreBalancedOverReadyTasksAndFollowThem() throws Exception {
         IptablesPortPublisher publisher = new IptablesPortPublisher(OPTIONS, RUNNER,
-                IptablesPortPublisher.ROUTE_LOCALNET, ourBridgePorts());
+                IptablesPortPublisher.ROUTE_LOCALNET);
         try {
             // Nothing answers on the port before it is published.
             assertThatThrownBy(() -> get("127.0.0.1", PUBLISHED)).isInstanceOf(ConnectException.class);
@@ -227,7 +227,7 @@ class IptablesPortPublisherIT {
                         Endpoints.of(ObjectMeta.named("portless-it"), PORTLESS_VIP, EndpointMode.VIP, List.of(),
                                 addresses)));
         IptablesPortPublisher publisher = new IptablesPortPublisher(OPTIONS, RUNNER,
-                IptablesPortPublisher.ROUTE_LOCALNET, Files.createTempDirectory("bt-b2-sysfs"));
+                IptablesPortPublisher.ROUTE_LOCALNET);
         try {
             publisher.apply(map, "node-1");
             for (InetSocketAddress to : List.of(new InetSocketAddress("127.0.0.1", UDP),
@@ -282,32 +282,6 @@ class IptablesPortPublisherIT {
         }
     }
 
-    /**
-     * A {@code /sys/class/net} holding only the bridge ports of this test's containers (links to
-     * the real ones), so the publisher turns hairpin mode on for them and not for the
-     * containers of other tests sharing the engine.
-     */
-    private Path ourBridgePorts() throws IOException {
-        Path sys = Files.createTempDirectory("bt-b2-sysfs");
-        for (String name : ips.keySet()) {
-            String iflink = docker("exec", NAME + name, "cat", "/sys/class/net/eth0/iflink")
-                    .stdout().strip();
-            try (var interfaces = Files.list(IptablesPortPublisher.SYS_CLASS_NET)) {
-                for (Path dev : interfaces.toList()) {
-                    Path index = dev.resolve("ifindex");
-                    Path master = dev.resolve("master");
-                    if (Files.exists(index) && Files.readString(index).strip().equals(iflink)
-                            && Files.exists(master)) {
-                        String bridge = master.toRealPath().getFileName().toString();
-                        Path brif = Files.createDirectories(sys.resolve(bridge).resolve("brif"));
-                        Files.createSymbolicLink(brif.resolve(dev.getFileName().toString()),
-                                master.toRealPath().resolve("brif").resolve(dev.getFileName().toString()));
-                    }
-                }
-            }
-        }
-        return sys;
-    }
 
     private static PortConfig port() {
         return new PortConfig(PUBLISHED, 8080, Protocol.TCP, PublishMode.INGRESS);

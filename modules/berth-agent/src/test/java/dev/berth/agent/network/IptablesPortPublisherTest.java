@@ -33,6 +33,7 @@ class IptablesPortPublisherTest {
         final Set<String> jumps = Collections.synchronizedSet(new java.util.HashSet<>());
         volatile String natSave = ":PREROUTING ACCEPT [0:0]\n:DOCKER - [0:0]\n";
         volatile int restoreExit = 0;
+        volatile String bridgePorts = "";
 
         @Override
         public Result run(List<String> argv, String stdin) {
@@ -40,6 +41,12 @@ class IptablesPortPublisherTest {
             calls.add(line);
             if (argv.get(0).equals("iptables-save")) {
                 return new Result(0, argv.get(2).equals("nat") ? natSave : ":FORWARD DROP [0:0]\n", "");
+            }
+            if (argv.get(0).equals("ip") && argv.contains("master")) {
+                return new Result(0, bridgePorts, "");
+            }
+            if (argv.get(0).equals("ip") && argv.contains("set")) {
+                return new Result(0, "", "");
             }
             if (argv.get(0).equals("ip")) {
                 return new Result(0, "1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever\n"
@@ -79,8 +86,7 @@ class IptablesPortPublisherTest {
     void appliesOnceInsertsJumpsOnceAndEnablesRouteLocalnet() throws Exception {
         FakeIptables iptables = new FakeIptables();
         Path routeLocalnet = Files.writeString(dir.resolve("route_localnet"), "0\n");
-        IptablesPortPublisher publisher = new IptablesPortPublisher(ServiceRules.Options.DEFAULT, iptables, routeLocalnet,
-                sysfs());
+        IptablesPortPublisher publisher = new IptablesPortPublisher(ServiceRules.Options.DEFAULT, iptables, routeLocalnet);
 
         assertThat(publisher.apply(WEB1, "node-1")).isTrue();
         assertThat(iptables.restores).containsExactly(ServiceRules.compute(WEB1, "node-1").render());
@@ -109,19 +115,22 @@ class IptablesPortPublisherTest {
     }
 
     @Test
-    void hairpinModeIsTurnedOnForThePortsOfTheTasksBridge() throws Exception {
-        Path sysfs = sysfs();
-        Path veth = Files.createDirectories(sysfs.resolve("docker0/brif/veth1"));
-        Files.writeString(veth.resolve("hairpin_mode"), "0\n");
-        Path other = Files.createDirectories(sysfs.resolve("br-other/brif/veth2"));
-        Files.writeString(other.resolve("hairpin_mode"), "0\n");
-        IptablesPortPublisher publisher = new IptablesPortPublisher(ServiceRules.Options.DEFAULT, new FakeIptables(),
-                Files.writeString(dir.resolve("route_localnet"), "1"), sysfs);
+    void hairpinModeIsTurnedOnForThePortsOfTheTasksBridgeThroughNetlink() throws Exception {
+        FakeIptables iptables = new FakeIptables();
+        iptables.bridgePorts = """
+                12: veth1@if11: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 master docker0 state UP \\    bridge_slave state forwarding hairpin off guard off
+                14: veth3@if13: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 master docker0 state UP \\    bridge_slave state forwarding hairpin on guard off
+                """;
+        IptablesPortPublisher publisher = new IptablesPortPublisher(ServiceRules.Options.DEFAULT, iptables,
+                Files.writeString(dir.resolve("route_localnet"), "1"));
 
         publisher.apply(WEB1, "node-1");
 
-        assertThat(Files.readString(veth.resolve("hairpin_mode"))).isEqualTo("1");
-        assertThat(Files.readString(other.resolve("hairpin_mode"))).isEqualTo("0\n");
+        // only the bridge of the task's address (docker0 holds 172.17.0.0/16), only the port not on yet
+        assertThat(iptables.calls).contains("ip -d -o link show master docker0",
+                "ip link set dev veth1 type bridge_slave hairpin on");
+        assertThat(iptables.calls).noneMatch(c -> c.contains("veth3") || c.contains("master lo"));
+        assertThat(IptablesPortPublisher.portsWithoutHairpin(iptables.bridgePorts)).containsExactly("veth1");
     }
 
     @Test
@@ -138,15 +147,12 @@ class IptablesPortPublisherTest {
         assertThat(IptablesPortPublisher.interfacesFor(ipAddr, List.of("not-an-ip"))).isEmpty();
     }
 
-    private Path sysfs() throws java.io.IOException {
-        return Files.createDirectories(dir.resolve("sys-class-net"));
-    }
 
     @Test
     void staleChainsFoundInTheTableAreDeletedAndJumpsNotDuplicated() throws Exception {
         FakeIptables iptables = new FakeIptables();
         IptablesPortPublisher publisher = new IptablesPortPublisher(ServiceRules.Options.DEFAULT, iptables,
-                Files.writeString(dir.resolve("route_localnet"), "1"), sysfs());
+                Files.writeString(dir.resolve("route_localnet"), "1"));
         // left by an earlier agent
         iptables.natSave = ":DOCKER - [0:0]\n:BERTH-SERVICES - [0:0]\n:BERTH-SVC-0000000000000000 - [0:0]\n";
 
@@ -174,7 +180,7 @@ class IptablesPortPublisherTest {
     void aFailedRestoreIsReportedAndRetriedWithTheSameRules() throws Exception {
         FakeIptables iptables = new FakeIptables();
         IptablesPortPublisher publisher = new IptablesPortPublisher(ServiceRules.Options.DEFAULT, iptables,
-                Files.writeString(dir.resolve("route_localnet"), "1"), sysfs());
+                Files.writeString(dir.resolve("route_localnet"), "1"));
         iptables.restoreExit = 2;
 
         assertThatThrownBy(() -> publisher.apply(WEB1, "node-1"))
@@ -187,8 +193,7 @@ class IptablesPortPublisherTest {
     void removeAllDeletesJumpsThenChainsAndRestoresRouteLocalnet() throws Exception {
         FakeIptables iptables = new FakeIptables();
         Path routeLocalnet = Files.writeString(dir.resolve("route_localnet"), "0");
-        IptablesPortPublisher publisher = new IptablesPortPublisher(ServiceRules.Options.DEFAULT, iptables, routeLocalnet,
-                sysfs());
+        IptablesPortPublisher publisher = new IptablesPortPublisher(ServiceRules.Options.DEFAULT, iptables, routeLocalnet);
         publisher.apply(WEB1, "node-1");
         iptables.natSave = ":DOCKER - [0:0]\n:BERTH-SERVICES - [0:0]\n:BERTH-MARK-MASQ - [0:0]\n";
 
@@ -213,7 +218,7 @@ class IptablesPortPublisherTest {
         FakeIptables iptables = new FakeIptables();
         iptables.restoreExit = 1;
         try (IptablesPortPublisher publisher = new IptablesPortPublisher(ServiceRules.Options.DEFAULT, iptables,
-                Files.writeString(dir.resolve("route_localnet"), "1"), sysfs(), Duration.ofMillis(100),
+                Files.writeString(dir.resolve("route_localnet"), "1"), Duration.ofMillis(100),
                 Duration.ofMillis(200))) {
             publisher.update(WEB1, "node-1");
             await().atMost(Duration.ofSeconds(5)).until(() -> iptables.restores.size() >= 2);
@@ -231,7 +236,7 @@ class IptablesPortPublisherTest {
     void networkMapsArePublishedAsynchronouslyNewestFirst() throws Exception {
         FakeIptables iptables = new FakeIptables();
         try (IptablesPortPublisher publisher = new IptablesPortPublisher(ServiceRules.Options.DEFAULT, iptables,
-                Files.writeString(dir.resolve("route_localnet"), "1"), sysfs())) {
+                Files.writeString(dir.resolve("route_localnet"), "1"))) {
             publisher.update(EMPTY, "node-1");
             publisher.update(WEB1, "node-1");
 
@@ -245,7 +250,7 @@ class IptablesPortPublisherTest {
     @Test
     void publishedPortsAreThoseWithTasksAnywhereOrHereInHostMode() throws Exception {
         IptablesPortPublisher publisher = new IptablesPortPublisher(ServiceRules.Options.DEFAULT, new FakeIptables(),
-                Files.writeString(dir.resolve("route_localnet"), "0"), sysfs());
+                Files.writeString(dir.resolve("route_localnet"), "0"));
         SessionMessage.NetworkMap remote = map(
                 vip("web", "10.43.0.3", List.of(tcp(8080, 80)), ready("t2", "node-2", "10.42.2.5")),
                 vip("game", "10.43.0.4", List.of(hostTcp(9000, 9000)), ready("g2", "node-2", "10.42.2.6")),
@@ -269,7 +274,7 @@ class IptablesPortPublisherTest {
                     + String.join(" ", jump.spec()));
         }
         IptablesPortPublisher publisher = new IptablesPortPublisher(ServiceRules.Options.DEFAULT, iptables,
-                Files.writeString(dir.resolve("route_localnet"), "1"), sysfs());
+                Files.writeString(dir.resolve("route_localnet"), "1"));
 
         publisher.apply(WEB1, "node-1");
 

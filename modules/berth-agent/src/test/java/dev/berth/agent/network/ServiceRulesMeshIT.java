@@ -133,8 +133,7 @@ class ServiceRulesMeshIT {
 
         // The namespace's route_localnet is set by the setup (this JVM sees the host's /proc/sys).
         IptablesPortPublisher publisher = new IptablesPortPublisher(ServiceRules.Options.DEFAULT, inNode1(),
-                Files.writeString(Files.createTempFile("bt-b2-route-localnet", ""), "1"),
-                Files.createTempDirectory("bt-b2-sysfs"));
+                Files.writeString(Files.createTempFile("bt-b2-route-localnet", ""), "1"));
         try {
             assertThat(publisher.apply(map(true), "node-1")).isTrue();
             for (int i = 0; i < 5; i++) {

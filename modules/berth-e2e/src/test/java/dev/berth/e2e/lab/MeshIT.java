@@ -267,6 +267,40 @@ class MeshIT {
         berth(node(1), "service", "rm", "counter", "redis");
     }
 
+    @Test
+    @Order(8)
+    void aJoiningNodeGetsASubnetRoutesBothWaysAndServesTheMesh() {
+        LabNode fourth = lab.addNode();
+        await().atMost(WAIT).pollInterval(Duration.ofSeconds(1)).until(() ->
+                "ready".equals(api.nodeStates().get(api.nodeIds().get(fourth.hostname()))));
+        JsonNode node = api.get("/api/v1/nodes/" + api.nodeIds().get(fourth.hostname()));
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() ->
+                !api.get("/api/v1/nodes/" + api.nodeIds().get(fourth.hostname())).path("spec").path("subnet").asText()
+                        .isEmpty());
+        String subnet = api.get("/api/v1/nodes/" + api.nodeIds().get(fourth.hostname())).path("spec").path("subnet")
+                .asText();
+        LOG.info("node {} ({}) got subnet {}", fourth.hostname(), node.path("metadata").path("name").asText(), subnet);
+        assertThat(subnet).startsWith("10.42.");
+        // every other node routes the new subnet through the new node, and the new node routes theirs
+        for (LabNode n : lab.nodes()) {
+            if (n == fourth) {
+                continue;
+            }
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                    assertThat(lab.exec(n, "ip", "-4", "route", "show", subnet).out())
+                            .as("route to %s on %s", subnet, n.hostname()).contains("via " + fourth.address()));
+            String theirs = api.get("/api/v1/nodes/" + api.nodeIds().get(n.hostname())).path("spec").path("subnet")
+                    .asText();
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                    assertThat(lab.exec(fourth, "ip", "-4", "route", "show", theirs).out())
+                            .as("route to %s on %s", theirs, fourth.hostname()).contains("via " + n.address()));
+        }
+        // and the published port answers on it, from tasks on the other nodes
+        Set<String> hostnames = containerHostnames("whoami");
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                assertThat(hostnames).contains(get(fourth, 4567).strip()));
+    }
+
     /** The counter's published port (examples/counter.yaml). */
     private static final int COUNTER_PORT = 4568;
 
