@@ -27,6 +27,8 @@ import java.util.Map;
  * @param endpointMode vip (default) or dnsrr
  * @param stopSignal the signal that asks a container to stop (default SIGTERM)
  * @param stopGracePeriod time between the stop signal and a kill (default 10s)
+ * @param healthCheck how a task tells started from ready (default: none)
+ * @param init run an init process as the containers' PID 1 (default false)
  */
 public record ServiceSpec(
         String image,
@@ -44,7 +46,11 @@ public record ServiceSpec(
         UpdateConfig rollback,
         EndpointMode endpointMode,
         String stopSignal,
-        Duration stopGracePeriod) {
+        Duration stopGracePeriod,
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = HealthCheck.OmitNone.class)
+        HealthCheck healthCheck,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+        boolean init) {
 
     public ServiceSpec {
         image = image == null ? "" : image;
@@ -62,6 +68,16 @@ public record ServiceSpec(
         endpointMode = endpointMode == null ? EndpointMode.VIP : endpointMode;
         stopSignal = stopSignal == null ? "SIGTERM" : stopSignal;
         stopGracePeriod = stopGracePeriod == null ? Duration.ofSeconds(10) : stopGracePeriod;
+        healthCheck = healthCheck == null ? HealthCheck.NONE : healthCheck;
+    }
+
+    /** A spec with no health check and no init process. */
+    public ServiceSpec(String image, ServiceMode mode, Integer replicas, List<String> command, List<String> args,
+            Map<String, String> env, List<PortConfig> ports, Resources resources, Placement placement,
+            RestartPolicy restartPolicy, UpdateConfig update, UpdateConfig rollback, EndpointMode endpointMode,
+            String stopSignal, Duration stopGracePeriod) {
+        this(image, mode, replicas, command, args, env, ports, resources, placement, restartPolicy, update,
+                rollback, endpointMode, stopSignal, stopGracePeriod, HealthCheck.NONE, false);
     }
 
     /** A replicated spec of {@code image} with every other field at its default. */
@@ -73,18 +89,18 @@ public record ServiceSpec(
     /** The same spec with another replica count. */
     public ServiceSpec withReplicas(int newReplicas) {
         return new ServiceSpec(image, mode, newReplicas, command, args, env, ports, resources, placement,
-                restartPolicy, update, rollback, endpointMode, stopSignal, stopGracePeriod);
+                restartPolicy, update, rollback, endpointMode, stopSignal, stopGracePeriod, healthCheck, init);
     }
 
     /** The same spec with other placement rules. */
     public ServiceSpec withPlacement(Placement newPlacement) {
         return new ServiceSpec(image, mode, replicas, command, args, env, ports, resources, newPlacement,
-                restartPolicy, update, rollback, endpointMode, stopSignal, stopGracePeriod);
+                restartPolicy, update, rollback, endpointMode, stopSignal, stopGracePeriod, healthCheck, init);
     }
 
     /** The per-task part of this spec, copied into every task. */
     public TaskTemplate taskTemplate() {
         return new TaskTemplate(image, command, args, env, ports, resources, placement, restartPolicy,
-                stopSignal, stopGracePeriod);
+                stopSignal, stopGracePeriod, healthCheck, init);
     }
 }

@@ -14,9 +14,11 @@ import java.util.Optional;
  * @param containerId the container that runs the task, once there is one
  * @param address the container's address on the cluster network, once it has one; empty for a
  *     task on an agent without the cluster network
+ * @param health {@code starting}, {@code healthy} or {@code unhealthy} for a running task with a
+ *     health check ({@link HealthCheck}); empty without one
  */
 public record TaskStatus(TaskState state, String message, String error, Optional<Instant> timestamp,
-        String containerId, String address) {
+        String containerId, String address, String health) {
 
     public TaskStatus {
         state = state == null ? TaskState.NEW : state;
@@ -25,12 +27,27 @@ public record TaskStatus(TaskState state, String message, String error, Optional
         timestamp = timestamp == null ? Optional.empty() : timestamp;
         containerId = containerId == null ? "" : containerId;
         address = address == null ? "" : address;
+        health = health == null ? "" : health;
+    }
+
+    /** A status with no health. */
+    public TaskStatus(TaskState state, String message, String error, Optional<Instant> timestamp,
+            String containerId, String address) {
+        this(state, message, error, timestamp, containerId, address, "");
     }
 
     /** A status with no cluster-network address. */
     public TaskStatus(TaskState state, String message, String error, Optional<Instant> timestamp,
             String containerId) {
-        this(state, message, error, timestamp, containerId, "");
+        this(state, message, error, timestamp, containerId, "", "");
+    }
+
+    /**
+     * Whether the task passes its health check: it has none, or its last check passed. A running
+     * task that does not is not counted as up and gets no traffic.
+     */
+    public boolean passesHealthCheck() {
+        return health.isEmpty() || "healthy".equals(health);
     }
 
     public static TaskStatus of(TaskState state, String message, Instant at) {
@@ -46,6 +63,6 @@ public record TaskStatus(TaskState state, String message, String error, Optional
         if (!state.canMoveTo(next)) {
             throw new IllegalStateException("task state cannot go from " + state + " to " + next);
         }
-        return new TaskStatus(next, newMessage, newError, Optional.of(at), containerId, address);
+        return new TaskStatus(next, newMessage, newError, Optional.of(at), containerId, address, health);
     }
 }

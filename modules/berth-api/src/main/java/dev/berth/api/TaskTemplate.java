@@ -21,6 +21,10 @@ import java.util.Map;
  * @param restartPolicy when a stopped task is replaced
  * @param stopSignal the signal that asks the container to stop
  * @param stopGracePeriod how long to wait after the stop signal before killing
+ * @param healthCheck how the task tells started from ready; {@link HealthCheck#NONE} for none
+ * @param init whether the container runs an init process as PID 1 (Docker's {@code --init}),
+ *     which forwards signals and reaps zombies, so that a program ignoring SIGTERM as PID 1
+ *     still stops at once
  */
 public record TaskTemplate(
         String image,
@@ -33,7 +37,11 @@ public record TaskTemplate(
         Placement placement,
         RestartPolicy restartPolicy,
         String stopSignal,
-        Duration stopGracePeriod) {
+        Duration stopGracePeriod,
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = HealthCheck.OmitNone.class)
+        HealthCheck healthCheck,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+        boolean init) {
 
     public TaskTemplate {
         image = image == null ? "" : image;
@@ -46,5 +54,14 @@ public record TaskTemplate(
         restartPolicy = restartPolicy == null ? RestartPolicy.DEFAULT : restartPolicy;
         stopSignal = stopSignal == null ? "SIGTERM" : stopSignal;
         stopGracePeriod = stopGracePeriod == null ? Duration.ofSeconds(10) : stopGracePeriod;
+        healthCheck = healthCheck == null ? HealthCheck.NONE : healthCheck;
+    }
+
+    /** A template with no health check and no init process. */
+    public TaskTemplate(String image, List<String> command, List<String> args, Map<String, String> env,
+            List<PortConfig> ports, Resources resources, Placement placement, RestartPolicy restartPolicy,
+            String stopSignal, Duration stopGracePeriod) {
+        this(image, command, args, env, ports, resources, placement, restartPolicy, stopSignal, stopGracePeriod,
+                HealthCheck.NONE, false);
     }
 }

@@ -108,14 +108,23 @@ public sealed interface SessionMessage {
      * @param exitCode the container's exit code once it stopped, else -1
      * @param timestamp when the agent saw it
      * @param address the container's address on the cluster network, once known; else empty
+     * @param health {@code starting}, {@code healthy} or {@code unhealthy} for a task with a health
+     *     check; empty when it has none (or nothing changed about it)
      */
     record TaskStatusUpdate(String taskId, TaskState state, String message, String error, String containerId,
-            int exitCode, Instant timestamp, String address) {
+            int exitCode, Instant timestamp, String address, String health) {
         public TaskStatusUpdate {
             message = message == null ? "" : message;
             error = error == null ? "" : error;
             containerId = containerId == null ? "" : containerId;
             address = address == null ? "" : address;
+            health = health == null ? "" : health;
+        }
+
+        /** An update without health. */
+        public TaskStatusUpdate(String taskId, TaskState state, String message, String error, String containerId,
+                int exitCode, Instant timestamp, String address) {
+            this(taskId, state, message, error, containerId, exitCode, timestamp, address, "");
         }
 
         /** An update without a cluster-network address. */

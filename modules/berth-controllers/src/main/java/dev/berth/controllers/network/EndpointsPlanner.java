@@ -117,8 +117,9 @@ public final class EndpointsPlanner {
 
     /**
      * The addresses behind a service: its tasks that should run, do run and have an address on
-     * the cluster network, ordered by task id. Tasks of an earlier service of the same name
-     * (another uid) are left out.
+     * the cluster network, ordered by task id, each ready only when it has no health check or is
+     * healthy (a starting or unhealthy task is listed, not ready: it gets no traffic). Tasks of an
+     * earlier service of the same name (another uid) are left out.
      */
     public static List<EndpointAddress> addresses(Service service, List<Task> tasks) {
         String uid = service.metadata().uid();
@@ -127,7 +128,7 @@ public final class EndpointsPlanner {
                 .filter(t -> uid.isEmpty() || t.spec().serviceUid().isEmpty() || t.spec().serviceUid().equals(uid))
                 .filter(EndpointsPlanner::serves)
                 .sorted(Comparator.comparing(Task::id))
-                .map(t -> new EndpointAddress(t.status().address(), t.id(), t.spec().nodeId(), true))
+                .map(t -> new EndpointAddress(t.status().address(), t.id(), t.spec().nodeId(), ready(t)))
                 .toList();
     }
 
@@ -135,6 +136,14 @@ public final class EndpointsPlanner {
     public static boolean serves(Task task) {
         return task.spec().desiredState() == TaskState.RUNNING && task.status().state() == TaskState.RUNNING
                 && !task.status().address().isEmpty();
+    }
+
+    /**
+     * Whether a serving task may receive traffic: it has no health check (health empty) or its
+     * last check passed.
+     */
+    public static boolean ready(Task task) {
+        return task.status().passesHealthCheck();
     }
 
     /** Whether two Endpoints say the same (metadata aside). */

@@ -162,7 +162,8 @@ public final class NetworkController implements AutoCloseable {
                 boolean was = EndpointsPlanner.serves(oldT);
                 boolean is = EndpointsPlanner.serves(newT);
                 if (was != is || (is && (!oldT.status().address().equals(newT.status().address())
-                        || !oldT.spec().nodeId().equals(newT.spec().nodeId())))) {
+                        || !oldT.spec().nodeId().equals(newT.spec().nodeId())
+                        || EndpointsPlanner.ready(oldT) != EndpointsPlanner.ready(newT)))) {
                     enqueueServiceOf(newT);
                 }
             }

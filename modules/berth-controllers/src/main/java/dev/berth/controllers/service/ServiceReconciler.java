@@ -126,8 +126,9 @@ public final class ServiceReconciler {
         }
         int running = 0;
         for (Task task : owned) {
+            // as Swarm's, a task with a health check counts once it is healthy
             if (!shutDown.contains(task.id()) && task.status().state() == TaskState.RUNNING
-                    && task.spec().desiredState() == TaskState.RUNNING) {
+                    && task.spec().desiredState() == TaskState.RUNNING && task.status().passesHealthCheck()) {
                 running++;
             }
         }

@@ -94,6 +94,25 @@ class EndpointsPlannerTest {
     }
 
     @Test
+    void tasksWithAHealthCheckAreReadyOnlyWhenHealthy() {
+        List<Task> tasks = new java.util.ArrayList<>();
+        String[] healths = {"", "starting", "healthy", "unhealthy"};
+        for (int i = 0; i < healths.length; i++) {
+            Task t = running(WEB, "t" + i, "n1", "10.42.0." + (2 + i));
+            TaskStatus s = t.status();
+            tasks.add(t.withStatus(new TaskStatus(s.state(), s.message(), s.error(), s.timestamp(), s.containerId(),
+                    s.address(), healths[i])));
+        }
+
+        // listed (they run), but only those without a check or healthy get traffic
+        assertThat(EndpointsPlanner.addresses(WEB, tasks)).extracting(EndpointAddress::taskId, EndpointAddress::ready)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("t0", true),
+                        org.assertj.core.groups.Tuple.tuple("t1", false),
+                        org.assertj.core.groups.Tuple.tuple("t2", true),
+                        org.assertj.core.groups.Tuple.tuple("t3", false));
+    }
+
+    @Test
     void dnsrrServicesGetNoVirtualIp() {
         Service rr = service("rr", EndpointMode.DNSRR);
         Plan plan = plan(rr, List.of(running(rr, "t1", "n1", "10.42.0.2")), Optional.empty());

@@ -238,6 +238,21 @@ class ServiceReconcilerTest {
     }
 
     @Test
+    void aRunningTaskWithAHealthCheckCountsOnceHealthy() {
+        Service svc = Fixtures2.withGeneration(replicated("web", 3), 7);
+        List<Task> tasks = new java.util.ArrayList<>();
+        String[] healths = {"starting", "healthy", "unhealthy"};
+        for (int i = 0; i < healths.length; i++) {
+            Task t = running(svc, "t" + i, i + 1, "n" + (i + 1));
+            dev.berth.api.TaskStatus s = t.status();
+            tasks.add(t.withStatus(new dev.berth.api.TaskStatus(s.state(), s.message(), s.error(), s.timestamp(),
+                    s.containerId(), s.address(), healths[i])));
+        }
+        Summary summary = run(svc, tasks, NODES);
+        assertThat(summary.status()).contains(new ServiceStatus(3, 1, 7));
+    }
+
+    @Test
     void statusIsNotWrittenWhenUnchanged() {
         Service svc = replicated("web", 1);
         svc = svc.withStatus(new ServiceStatus(1, 1, svc.metadata().generation()));
