@@ -152,4 +152,17 @@ class CodecTest {
         assertThat(yaml).contains("delay: 10s").contains("memory: 64Mi").contains("stopGracePeriod: 10s")
                 .doesNotContain("PT");
     }
+
+    @Test
+    void aHealthCheckWithoutAProbeIsRefusedNotDropped() {
+        // ({interval: 5s} binds to a health check without a probe, which Validation refuses)
+        for (String check : new String[] {"{}", "{cmd: []}"}) {
+            assertThatThrownBy(() -> Codec.decodeAll("apiVersion: berth.dev/v1\nkind: Service\nmetadata: {name: a}\n"
+                    + "spec: {image: x, healthCheck: " + check + "}\n"))
+                    .as(check).isInstanceOf(DecodeException.class)
+                    .hasMessageContaining("spec.healthCheck").hasMessageContaining("needs one of cmd, httpGet or tcp");
+        }
+        assertThat(Codec.decodeAll("apiVersion: berth.dev/v1\nkind: Service\nmetadata: {name: a}\n"
+                + "spec: {image: x, healthCheck: {tcp: {port: 80}}}\n")).hasSize(1);
+    }
 }

@@ -144,4 +144,38 @@ class ValidationTest {
                 """).get(0);
         assertThat(Validation.validate(o)).extracting(FieldError::field).containsExactly("spec.network.serviceCidr");
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "two probes          | '{ image: x, healthCheck: { cmd: [true], tcp: { port: 80 } } }' | spec.healthCheck: has cmd and tcp: a health check needs exactly one",
+        "three probes        | '{ image: x, healthCheck: { cmd: [true], httpGet: { port: 80 }, tcp: { port: 80 } } }' | spec.healthCheck: has cmd and httpGet and tcp",
+        "zero retries        | '{ image: x, healthCheck: { cmd: [true], retries: 0 } }'    | spec.healthCheck.retries: must be >= 1, got 0",
+        "timings, no probe   | '{ image: x, healthCheck: { interval: 5s } }'              | spec.healthCheck: needs one of cmd, httpGet or tcp",
+        "zero interval       | '{ image: x, healthCheck: { cmd: [true], interval: 0s } }'  | spec.healthCheck.interval: must be > 0s, got 0s",
+        "zero timeout        | '{ image: x, healthCheck: { tcp: { port: 80 }, timeout: 0s } }' | spec.healthCheck.timeout: must be > 0s, got 0s",
+        "http port zero      | '{ image: x, healthCheck: { httpGet: { port: 0 } } }'       | spec.healthCheck.httpGet.port: must be between 1 and 65535, got 0",
+        "tcp port too high   | '{ image: x, healthCheck: { tcp: { port: 65536 } } }'       | spec.healthCheck.tcp.port: must be between 1 and 65535, got 65536",
+        "path without slash  | '{ image: x, healthCheck: { httpGet: { port: 80, path: healthz } } }' | spec.healthCheck.httpGet.path: must start with \"/\", got \"healthz\"",
+        "blank program       | '{ image: x, healthCheck: { cmd: [\"\"] } }'              | spec.healthCheck.cmd[0]: must name a program",
+    })
+    void aBadHealthCheckNamesTheField(String what, String spec, String expected) {
+        assertThat(errorsOf(spec)).extracting(FieldError::toString).anySatisfy(e -> assertThat(e).startsWith(expected));
+    }
+
+    @Test
+    void goodHealthChecksAndInitAreValid() {
+        assertThat(errorsOf("{ image: x, healthCheck: { cmd: [/bin/sh, -c, 'wget -q -O- localhost'], interval: 5s,"
+                + " timeout: 2s, retries: 1, startPeriod: 0s }, init: true }")).isEmpty();
+        assertThat(errorsOf("{ image: x, healthCheck: { httpGet: { port: 8080, path: /healthz } } }")).isEmpty();
+        assertThat(errorsOf("{ image: x, healthCheck: { httpGet: { port: 8080 } } }")).isEmpty();
+        assertThat(errorsOf("{ image: x, healthCheck: { tcp: { port: 65535 }, startPeriod: 30s } }")).isEmpty();
+        // (an empty healthCheck, {} or {cmd: []}, is refused when decoded: CodecTest)
+    }
+
+    @Test
+    void everyHealthProblemIsListed() {
+        assertThat(errorsOf("{ image: x, healthCheck: { tcp: { port: 0 }, interval: 0s, timeout: 0s, retries: 0 } }"))
+                .extracting(FieldError::field).containsExactly("spec.healthCheck.tcp.port",
+                        "spec.healthCheck.interval", "spec.healthCheck.timeout", "spec.healthCheck.retries");
+    }
 }

@@ -153,6 +153,48 @@ class CliIT {
     }
 
     @Test
+    void healthFlagsAndInitStoreExactlyWhatApplyStores() throws Exception {
+        ok("service", "create", "--name", "health-flags", "--health-cmd", "wget -q -O- localhost:80",
+                "--health-interval", "5s", "--health-timeout", "2s", "--health-retries", "2",
+                "--health-start-period", "10s", "--init", "berth-examples/whoami:1");
+        ok("apply", "-f", write("health.yaml", """
+                apiVersion: berth.dev/v1
+                kind: Service
+                metadata: {name: health-yaml}
+                spec:
+                  image: berth-examples/whoami:1
+                  init: true
+                  healthCheck:
+                    cmd: [/bin/sh, -c, "wget -q -O- localhost:80"]
+                    interval: 5s
+                    timeout: 2s
+                    retries: 2
+                    startPeriod: 10s
+                """).toString());
+        Service fromFlags = stored("health-flags");
+        assertThat(fromFlags.spec()).isEqualTo(stored("health-yaml").spec());
+        assertThat(fromFlags.spec().healthCheck().cmd()).containsExactly("/bin/sh", "-c", "wget -q -O- localhost:80");
+        String yaml = ok("get", "service", "health-flags", "-o", "yaml").out();
+        assertThat(yaml).contains("healthCheck:").contains("init: true").contains("startPeriod:");
+        Path back = write("health-back.yaml", yaml);
+        assertThat(ok("apply", "-f", back.toString()).out()).isEqualTo("service/health-flags unchanged\n");
+        assertThat(ok("describe", "service", "health-flags").out())
+                .containsPattern("Health check: +cmd /bin/sh -c 'wget -q -O- localhost:80', interval 5s, timeout 2s,"
+                        + " retries 2, start period 10s\n")
+                .containsPattern("Init: +yes\n");
+        assertThat(ok("service", "inspect", "--pretty", "health-flags").out()).contains("Healthcheck:")
+                .containsPattern(" Init: +true\n").containsPattern(" Interval: +5s\n");
+        // a service without a check prints none of it in YAML
+        ok("service", "create", "--name", "health-http", "--health-http", "80/healthz", "berth-examples/whoami:1");
+        assertThat(stored("health-http").spec().healthCheck().httpGet().orElseThrow().path()).isEqualTo("/healthz");
+        assertThat(ok("get", "service", "health-yaml", "-o", "json").out()).contains("\"healthCheck\"");
+        ok("service", "create", "--name", "health-none", "berth-examples/whoami:1");
+        assertThat(ok("get", "service", "health-none", "-o", "yaml").out()).doesNotContain("healthCheck")
+                .doesNotContain("init:");
+        ok("service", "rm", "health-flags", "health-yaml", "health-http", "health-none");
+    }
+
+    @Test
     void serviceLsAndPsPrintDockersColumns() throws Exception {
         ok("service", "create", "--name", "ls-svc", "--replicas", "2", "-p", "4567:4567", "berth-examples/whoami:1");
         String uid = stored("ls-svc").metadata().uid();
@@ -324,6 +366,14 @@ class CliIT {
         rejected(cli.run("service", "create", "--name", "port-svc", "-p", "70000:80", "img:1"),
                 1, "spec.ports[0].published", "70000");
         rejected(cli.run("service", "create", "--name", "Bad_Name", "img:1"), 1, "metadata.name", "Bad_Name");
+        rejected(cli.run("service", "create", "--name", "hc-retries", "--health-tcp", "80", "--health-retries", "0",
+                "img:1"), 1, "spec.healthCheck.retries: must be >= 1, got 0");
+        rejected(cli.run("service", "create", "--name", "hc-noprobe", "--health-interval", "5s", "img:1"),
+                2, "--health-interval needs a probe");
+        rejected(cli.run("service", "create", "--name", "hc-two", "--health-cmd", "true", "--health-http", "80",
+                "img:1"), 2, "--health-cmd and --health-http");
+        rejected(cli.run("apply", "-f", write("nocmd.yaml", service("hc-nocmd", 1)
+                + "  healthCheck: {interval: 5s}\n").toString()), 1, "spec.healthCheck", "needs one of cmd, httpGet or tcp");
         rejected(cli.run("get", "service", "missing-svc"), 1, "missing-svc");
         rejected(cli.run("delete", "service", "missing-svc"), 1, "missing-svc");
         // one bad document among good ones: none is applied

@@ -2,12 +2,14 @@ package dev.berth.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.api.HealthCheck;
 import dev.berth.api.ObjectMeta;
 import dev.berth.api.ServiceSpec;
 import dev.berth.api.Task;
 import dev.berth.api.TaskSpec;
 import dev.berth.api.TaskState;
 import dev.berth.api.TaskStatus;
+import dev.berth.api.TaskTemplate;
 import dev.berth.manager.Manager;
 import dev.berth.manager.ManagerConfig;
 import dev.berth.store.ObjectStore;
@@ -53,23 +55,38 @@ class ServicePsIT {
         store.create(task("aaaaaaaaaaaaold1", 1, manager.nodeId(), TaskState.SHUTDOWN, now.minusSeconds(600)));
         store.create(task("bbbbbbbbbbbbnew1", 1, manager.nodeId(), TaskState.ASSIGNED, now.minusSeconds(5)));
         store.create(task("ccccccccccccnew2", 2, "", TaskState.PENDING, now.minusSeconds(5)));
+        // a running task with a health check: service ps shows its health as docker ps does
+        Task checked = task("ddddddddddddhlt3", 3, manager.nodeId(), TaskState.RUNNING, now.minusSeconds(5));
+        TaskTemplate template = new ServiceSpec("berth-examples/whoami:1", null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, new HealthCheck(null, null,
+                        Optional.of(new HealthCheck.TcpProbe(80)), null, null, null, null), false).taskTemplate();
+        store.create(Task.of(checked.metadata(), new TaskSpec("ps-svc", "uid", 3, manager.nodeId(), TaskState.RUNNING,
+                template), new TaskStatus(TaskState.RUNNING, "started", "", Optional.of(now.minusSeconds(5)), "c3",
+                "", "starting")));
 
         CliRunner.Run ps = cli.run("service", "ps", "ps-svc");
         assertThat(ps.code()).as(ps.toString()).isZero();
         List<String[]> rows = ps.lines().stream().map(l -> l.split("\\s{2,}")).toList();
         assertThat(rows.get(0)).containsExactly("ID", "NAME", "IMAGE", "NODE", "DESIRED STATE", "CURRENT STATE",
                 "ERROR", "PORTS");
-        assertThat(rows).hasSize(4);
+        assertThat(rows).hasSize(5);
         assertThat(rows.get(1)).startsWith("bbbbbbbbbbbb", "ps-svc.1", "berth-examples/whoami:1", "ps-host", "Running");
         assertThat(rows.get(1)[5]).matches("Assigned \\d+ seconds ago");
         assertThat(rows.get(2)).startsWith("aaaaaaaaaaaa", "\\_ ps-svc.1", "berth-examples/whoami:1", "ps-host");
         assertThat(rows.get(2)[5]).isEqualTo("Shutdown 10 minutes ago");
         assertThat(rows.get(3)[1]).isEqualTo("ps-svc.2");
+        assertThat(rows.get(4)[1]).isEqualTo("ps-svc.3");
+        assertThat(rows.get(4)[5]).matches("Running \\d+ seconds ago \\(health: starting\\)");
+        assertThat(rows.get(1)[5]).doesNotContain("health");
+        assertThat(cli.run("describe", "task", "ddddddddddddhlt3").out()).containsPattern("Health: +starting\n")
+                .containsPattern("Health check: +tcp :80, interval 30s");
+        assertThat(cli.run("get", "task", "ddddddddddddhlt3", "-o", "yaml").out()).contains("health: starting")
+                .contains("tcp:");
 
         CliRunner.Run tasks = cli.run("get", "tasks", "-l", "berth.service=ps-svc");
         assertThat(tasks.lines().get(0).split("\\s{2,}"))
                 .containsExactly("NAME", "ID", "NODE", "DESIRED", "CURRENT", "ERROR");
-        assertThat(tasks.lines()).hasSize(4);
+        assertThat(tasks.lines()).hasSize(5);
         assertThat(tasks.out()).contains("ps-host");
         assertThat(cli.run("describe", "service", "ps-svc").out()).contains("Tasks:").contains("\\_ ps-svc.1");
         assertThat(cli.run("describe", "node", "ps-host").out()).contains("ps-svc.1").contains("Role:");

@@ -113,6 +113,36 @@ class BadInputIT {
     }
 
     @Test
+    void aHealthCheckWithoutAProbe() {
+        String body = service("x", 1, "") + "  healthCheck: {interval: 5s, retries: 2}\n";
+        JsonNode e = rejected(400, "Invalid", "spec.healthCheck", () -> api.post("/api/v1/services", body, YAML));
+        assertThat(e.get("message").asText()).contains("needs one of cmd, httpGet or tcp");
+    }
+
+    @Test
+    void aHealthCheckWithTwoProbesIsRejectedByApplyToo() {
+        String body = service("web", 1, "app: web") + "  healthCheck: {cmd: [/bin/true], tcp: {port: 80}}\n";
+        JsonNode e = rejected(400, "Invalid", "spec.healthCheck", () -> api.post("/api/v1/apply", body, YAML));
+        assertThat(e.get("message").asText()).contains("cmd and tcp");
+    }
+
+    @Test
+    void aHealthCheckWithZeroRetriesOnReplace() {
+        String body = service("web", 1, "app: web") + "  healthCheck: {httpGet: {port: 80, path: /}, retries: 0}\n";
+        JsonNode e = rejected(400, "Invalid", "spec.healthCheck.retries", () -> api.put("/api/v1/services/web", body,
+                YAML));
+        assertThat(e.get("message").asText()).contains("must be >= 1, got 0");
+    }
+
+    @Test
+    void aHealthProbePortOutOfRange() {
+        String body = service("x", 1, "") + "  healthCheck: {tcp: {port: 0}}\n";
+        JsonNode e = rejected(400, "Invalid", "spec.healthCheck.tcp.port", () -> api.post("/api/v1/services", body,
+                YAML));
+        assertThat(e.get("message").asText()).contains("between 1 and 65535, got 0");
+    }
+
+    @Test
     void invalidName() {
         JsonNode e = rejected(400, "Invalid", "metadata.name", () -> api.post("/api/v1/services",
                 service("Web_1", 1, ""), YAML));

@@ -30,6 +30,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -197,7 +198,31 @@ public final class Codec {
         Kind<?> kind = Kind.byName(kindNode.asText()).orElseThrow(() -> new DecodeException("kind",
                 "unknown kind \"" + kindNode.asText() + "\": known kinds are "
                         + Kind.ALL.stream().map(Kind::name).collect(Collectors.joining(", "))));
+        if (kind == Kind.SERVICE) {
+            refuseEmptyHealthCheck(object.path("spec").path("healthCheck"));
+        }
         return bind(object, kind.type());
+    }
+
+    /**
+     * A {@code healthCheck} that is written but has no probe ({@code {}}, {@code cmd: []}) would
+     * bind to "no health check" and be dropped without a word: refused here, where presence is
+     * still visible (Validation refuses the other wrong forms).
+     */
+    private static void refuseEmptyHealthCheck(JsonNode check) {
+        if (!check.isObject()) {
+            return; // absent or null: no health check; other types fail when bound
+        }
+        java.util.Iterator<Map.Entry<String, JsonNode>> fields = check.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> f = fields.next();
+            boolean empty = f.getValue().isNull() || (f.getValue().isArray() && f.getValue().isEmpty());
+            if (!empty) {
+                return; // binds to a health check: Validation names what is wrong with it
+            }
+        }
+        throw new DecodeException("spec.healthCheck", "needs one of cmd, httpGet or tcp, e.g. cmd: "
+                + "[/bin/sh, -c, \"wget -q -O /dev/null http://127.0.0.1:8080/\"]");
     }
 
     /** Binds a tree to {@code type}, turning Jackson's errors into field-naming ones. */

@@ -6,6 +6,7 @@ import dev.berth.api.Cluster;
 import dev.berth.api.ClusterSpec;
 import dev.berth.api.DispatcherSpec;
 import dev.berth.api.Durations;
+import dev.berth.api.HealthCheck;
 import dev.berth.api.Constraint;
 import dev.berth.api.NetworkSpec;
 import dev.berth.api.ObjectMeta;
@@ -281,6 +282,62 @@ public final class Validation {
         updateConfig("spec.rollback", spec.rollback(), errors);
         if (spec.stopSignal().isBlank()) {
             errors.add(new FieldError("spec.stopSignal", "must not be empty, e.g. SIGTERM"));
+        }
+        healthCheck("spec.healthCheck", spec.healthCheck(), errors);
+    }
+
+    /**
+     * Checks a health check: exactly one probe, and timings a checker can follow. {@link HealthCheck#NONE}
+     * (no field set, or an empty {@code healthCheck: {}}) is "no check" and valid; timings without a
+     * probe are refused, since they would check nothing and the user surely meant a check.
+     */
+    private static void healthCheck(String f, HealthCheck h, List<FieldError> errors) {
+        if (h.equals(HealthCheck.NONE)) {
+            return;
+        }
+        List<String> probes = new ArrayList<>();
+        if (!h.cmd().isEmpty()) {
+            probes.add("cmd");
+        }
+        h.httpGet().ifPresent(p -> probes.add("httpGet"));
+        h.tcp().ifPresent(p -> probes.add("tcp"));
+        if (probes.isEmpty()) {
+            errors.add(new FieldError(f, "needs one of cmd, httpGet or tcp, e.g. cmd: [/bin/sh, -c, \"wget -q -O-"
+                    + " localhost:4567\"]"));
+        } else if (probes.size() > 1) {
+            errors.add(new FieldError(f, "has " + String.join(" and ", probes) + ": a health check needs exactly one"
+                    + " of cmd, httpGet or tcp"));
+        }
+        if (!h.cmd().isEmpty() && h.cmd().get(0).isBlank()) {
+            errors.add(new FieldError(f + ".cmd[0]", "must name a program, got \"" + h.cmd().get(0) + "\""));
+        }
+        h.httpGet().ifPresent(p -> {
+            probePort(f + ".httpGet.port", p.port(), errors);
+            if (!p.path().startsWith("/")) {
+                errors.add(new FieldError(f + ".httpGet.path", "must start with \"/\", got \"" + p.path() + "\""));
+            }
+        });
+        h.tcp().ifPresent(p -> probePort(f + ".tcp.port", p.port(), errors));
+        positive(f + ".interval", h.interval(), errors);
+        positive(f + ".timeout", h.timeout(), errors);
+        if (h.retries() < 1) {
+            errors.add(new FieldError(f + ".retries", "must be >= 1, got " + h.retries()));
+        }
+        if (h.startPeriod().isNegative()) {
+            errors.add(new FieldError(f + ".startPeriod", "must be >= 0s, got " + h.startPeriod()));
+        }
+    }
+
+    private static void probePort(String field, int port, List<FieldError> errors) {
+        if (port < 1 || port > 65535) {
+            errors.add(new FieldError(field, "must be between 1 and 65535, got " + port));
+        }
+    }
+
+    private static void positive(String field, Duration value, List<FieldError> errors) {
+        if (value.isNegative() || value.isZero()) {
+            errors.add(new FieldError(field, "must be > 0s, got "
+                    + (value.isNegative() ? value.toString() : Durations.format(value))));
         }
     }
 

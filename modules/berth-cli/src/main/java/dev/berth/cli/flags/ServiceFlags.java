@@ -1,6 +1,7 @@
 package dev.berth.cli.flags;
 
 import dev.berth.api.ByteSize;
+import dev.berth.api.HealthCheck;
 import dev.berth.api.ObjectMeta;
 import dev.berth.api.Placement;
 import dev.berth.api.PlacementPreference;
@@ -35,6 +36,8 @@ import java.util.Optional;
  * @param limitMemory {@code --limit-memory}
  * @param maxReplicasPerNode {@code --max-replicas-per-node}
  * @param placementPrefs {@code --placement-pref}, e.g. {@code spread=node.labels.zone}
+ * @param healthCheck {@code --health-*} ({@link HealthFlags#toHealthCheck()}); empty for none
+ * @param init {@code --init}
  */
 public record ServiceFlags(
         String name,
@@ -51,9 +54,21 @@ public record ServiceFlags(
         Optional<Double> limitCpu,
         Optional<ByteSize> limitMemory,
         Optional<Integer> maxReplicasPerNode,
-        List<String> placementPrefs) {
+        List<String> placementPrefs,
+        Optional<HealthCheck> healthCheck,
+        boolean init) {
 
     private static final String SPREAD = "spread=";
+
+    /** Flags without a health check and without {@code --init}. */
+    public ServiceFlags(String name, String image, List<String> args, Optional<ServiceMode> mode,
+            Optional<Integer> replicas, List<PortConfig> ports, Map<String, String> env, Map<String, String> labels,
+            List<String> constraints, Optional<Double> reserveCpu, Optional<ByteSize> reserveMemory,
+            Optional<Double> limitCpu, Optional<ByteSize> limitMemory, Optional<Integer> maxReplicasPerNode,
+            List<String> placementPrefs) {
+        this(name, image, args, mode, replicas, ports, env, labels, constraints, reserveCpu, reserveMemory, limitCpu,
+                limitMemory, maxReplicasPerNode, placementPrefs, Optional.empty(), false);
+    }
 
     public ServiceFlags {
         args = List.copyOf(args);
@@ -80,7 +95,9 @@ public record ServiceFlags(
                 ports.isEmpty() ? null : ports,
                 resources(),
                 placement(),
-                null, null, null, null, null, null);
+                null, null, null, null, null, null,
+                healthCheck.orElse(null),
+                init);
         return Service.of(ObjectMeta.named(name).withLabels(labels), spec);
     }
 

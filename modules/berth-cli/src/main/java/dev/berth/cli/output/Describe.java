@@ -3,6 +3,7 @@ package dev.berth.cli.output;
 import dev.berth.api.Cluster;
 import dev.berth.api.Durations;
 import dev.berth.api.Endpoints;
+import dev.berth.api.HealthCheck;
 import dev.berth.api.Node;
 import dev.berth.api.ObjectMeta;
 import dev.berth.api.PlacementPreference;
@@ -82,6 +83,8 @@ public final class Describe {
                 .field("Rollback", update(spec.rollback()))
                 .field("Endpoint mode", spec.endpointMode().value())
                 .field("Stop", spec.stopSignal() + ", grace period " + Durations.format(spec.stopGracePeriod()))
+                .field("Health check", healthCheck(spec.healthCheck()))
+                .field("Init", spec.init() ? "yes" : "no")
                 .field("Status", "replicas " + s.status().replicas() + ", running " + s.status().running()
                         + ", observed generation " + s.status().observedGeneration());
         return d.render(tasksSection(tasks, hostnames, now));
@@ -192,6 +195,19 @@ public final class Describe {
         if (!spec.env().isEmpty()) {
             rows.add(new String[] {" Env:", Tables.labels(spec.env())});
         }
+        if (spec.init()) {
+            rows.add(new String[] {" Init:", "true"});
+        }
+        HealthCheck h = spec.healthCheck();
+        if (!h.equals(HealthCheck.NONE)) {
+            // docker prints the container's Healthcheck this way; Berth's probes get their own line
+            rows.add(new String[] {"Healthcheck:", ""});
+            rows.add(new String[] {" Probe:", probe(h)});
+            rows.add(new String[] {" Interval:", Durations.format(h.interval())});
+            rows.add(new String[] {" Timeout:", Durations.format(h.timeout())});
+            rows.add(new String[] {" Retries:", String.valueOf(h.retries())});
+            rows.add(new String[] {" Start Period:", Durations.format(h.startPeriod())});
+        }
         if (!spec.resources().reservations().isEmpty() || !spec.resources().limits().isEmpty()) {
             rows.add(new String[] {"Resources:", ""});
             rows.add(new String[] {" Reservations:", resources(spec.resources().reservations())});
@@ -234,6 +250,9 @@ public final class Describe {
                 .field("Image", t.spec().template().image())
                 .field("Desired state", t.spec().desiredState().display())
                 .field("Current state", Tables.currentState(t, now))
+                .field("Health", t.status().health().isEmpty() ? "<none>" : t.status().health())
+                .field("Health check", healthCheck(t.spec().template().healthCheck()))
+                .field("Init", t.spec().template().init() ? "yes" : "no")
                 .field("Message", t.status().message())
                 .field("Error", t.status().error())
                 .field("Container", t.status().containerId())
@@ -285,6 +304,33 @@ public final class Describe {
     static String shellWords(List<String> words) {
         return words.stream().map(w -> w.isEmpty() || !w.matches("[A-Za-z0-9_./:=@%+,-]+")
                 ? "'" + w.replace("'", "'\\''") + "'" : w).collect(Collectors.joining(" "));
+    }
+
+    /**
+     * One line for a health check: {@code cmd /bin/sh -c 'wget -q -O- localhost', interval 30s,
+     * timeout 30s, retries 3, start period 0s}; {@code <none>} without one.
+     */
+    static String healthCheck(HealthCheck h) {
+        if (h.equals(HealthCheck.NONE)) {
+            return "<none>";
+        }
+        return probe(h) + ", interval " + Durations.format(h.interval()) + ", timeout "
+                + Durations.format(h.timeout()) + ", retries " + h.retries() + ", start period "
+                + Durations.format(h.startPeriod());
+    }
+
+    /** {@code cmd …}, {@code http GET :8080/healthz} or {@code tcp :5432}. */
+    private static String probe(HealthCheck h) {
+        if (!h.cmd().isEmpty()) {
+            return "cmd " + shellWords(h.cmd());
+        }
+        if (h.httpGet().isPresent()) {
+            return "http GET :" + h.httpGet().get().port() + h.httpGet().get().path();
+        }
+        if (h.tcp().isPresent()) {
+            return "tcp :" + h.tcp().get().port();
+        }
+        return "<none>";
     }
 
     private static String resources(ResourceList r) {

@@ -271,10 +271,24 @@ public final class Tables {
         return ports(ports.stream().filter(p -> p.publishMode() == PublishMode.HOST && p.published() > 0).toList());
     }
 
-    /** {@code Assigned 5 seconds ago}. */
+    /**
+     * {@code Assigned 5 seconds ago}; a running task with a health check adds its health as
+     * {@code docker ps} does: {@code Running 5 seconds ago (healthy)}, {@code (health: starting)},
+     * {@code (unhealthy)}.
+     */
     public static String currentState(Task t, Instant now) {
         String ago = Ages.ago(t.status().timestamp(), now);
-        return t.status().state().display() + (ago.isEmpty() ? "" : " " + ago);
+        return t.status().state().display() + (ago.isEmpty() ? "" : " " + ago) + healthSuffix(t);
+    }
+
+    /** {@code " (healthy)"} and the like for a running task with a health, else empty. */
+    static String healthSuffix(Task t) {
+        String health = t.status().health();
+        if (t.status().state() != dev.berth.api.TaskState.RUNNING || health.isEmpty()) {
+            return "";
+        }
+        // docker ps words it this way: "(healthy)", "(unhealthy)", but "(health: starting)"
+        return health.equals("starting") ? " (health: starting)" : " (" + health + ")";
     }
 
     private static String node(Task t, Map<String, String> hostnames) {

@@ -135,4 +135,83 @@ class ServiceCreateFlagsTest {
         assertThatThrownBy(() -> parse("service", "create", "img"))
                 .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--name");
     }
+
+    @Test
+    void healthFlagsAndInitEqualTheirYaml() {
+        assertThat(parse("service", "create", "--name", "web", "--health-cmd", "wget -q -O- localhost:4567",
+                "--health-interval", "5s", "--health-timeout", "2s", "--health-retries", "2",
+                "--health-start-period", "1m30s", "--init", "web:1"))
+                .isEqualTo(yaml("""
+                        apiVersion: berth.dev/v1
+                        kind: Service
+                        metadata: {name: web}
+                        spec:
+                          image: "web:1"
+                          init: true
+                          healthCheck:
+                            cmd: [/bin/sh, -c, "wget -q -O- localhost:4567"]
+                            interval: 5s
+                            timeout: 2s
+                            retries: 2
+                            startPeriod: 1m30s
+                        """));
+        // unset timings are the YAML's absent fields: Docker's defaults
+        Service http = parse("service", "create", "--name", "web", "--health-http", "8080/healthz", "web:1");
+        assertThat(http).isEqualTo(yaml("""
+                apiVersion: berth.dev/v1
+                kind: Service
+                metadata: {name: web}
+                spec: {image: "web:1", healthCheck: {httpGet: {port: 8080, path: /healthz}}}
+                """));
+        assertThat(http.spec().healthCheck().interval()).hasSeconds(30);
+        assertThat(http.spec().init()).isFalse();
+        assertThat(parse("service", "create", "--name", "web", "--health-http", "8080", "web:1").spec().healthCheck()
+                .httpGet().orElseThrow().path()).isEqualTo("/");
+        assertThat(parse("service", "create", "--name", "db", "--health-tcp", "5432", "--health-retries", "5", "db:1"))
+                .isEqualTo(yaml("""
+                        apiVersion: berth.dev/v1
+                        kind: Service
+                        metadata: {name: db}
+                        spec: {image: "db:1", healthCheck: {tcp: {port: 5432}, retries: 5}}
+                        """));
+    }
+
+    @Test
+    void healthCmdIsRunByTheShellAndEveryFlagAfterTheImageIsTheCommand() {
+        Service s = parse("service", "create", "--name", "x", "--health-cmd", "test -f /tmp/ok || exit 1", "img:1",
+                "--health-tcp", "80");
+        assertThat(s.spec().healthCheck().cmd()).containsExactly("/bin/sh", "-c", "test -f /tmp/ok || exit 1");
+        assertThat(s.spec().healthCheck().tcp()).isEmpty();
+        assertThat(s.spec().args()).containsExactly("--health-tcp", "80");
+    }
+
+    @Test
+    void badHealthFlagsAreUsageErrorsNamingTheFlag() {
+        assertThatThrownBy(() -> parse("service", "create", "--name", "x", "--health-cmd", "true", "--health-tcp",
+                "80", "img")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("--health-cmd and --health-tcp").hasMessageContaining("one of");
+        assertThatThrownBy(() -> parse("service", "create", "--name", "x", "--health-http", "80", "--health-tcp",
+                "80", "img")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("--health-http and --health-tcp");
+        assertThatThrownBy(() -> parse("service", "create", "--name", "x", "--health-interval", "5s", "img"))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageStartingWith("--health-interval needs a probe");
+        assertThatThrownBy(() -> parse("service", "create", "--name", "x", "--health-retries", "2", "img"))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageStartingWith("--health-retries needs a probe");
+        assertThatThrownBy(() -> parse("service", "create", "--name", "x", "--health-start-period", "5s", "img"))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageStartingWith("--health-start-period needs a probe");
+        assertThatThrownBy(() -> parse("service", "create", "--name", "x", "--health-cmd", "true",
+                "--health-timeout", "soon", "img")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageStartingWith("--health-timeout: expected a duration");
+        assertThatThrownBy(() -> parse("service", "create", "--name", "x", "--health-http", "http/x", "img"))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("--health-http \"http/x\"").hasMessageContaining("8080/healthz");
+        assertThatThrownBy(() -> parse("service", "create", "--name", "x", "--health-tcp", "70000", "img"))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("--health-tcp \"70000\": expected a port between 1 and 65535");
+        assertThatThrownBy(() -> parse("service", "create", "--name", "x", "--health-cmd", " ", "img"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--health-cmd must not be empty");
+    }
 }

@@ -2,6 +2,7 @@ package dev.berth.cli.output;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.api.HealthCheck;
 import dev.berth.api.Node;
 import dev.berth.api.NodeAvailability;
 import dev.berth.api.NodeRole;
@@ -194,5 +195,67 @@ class TablesTest {
         assertThat(text).contains("Virtual IP:").contains("10.43.0.2").contains("Addresses:");
         assertThat(text.lines().filter(l -> l.contains("10.42.0.5")).findFirst().orElseThrow().split("\\s{2,}"))
                 .containsExactly("", "10.42.0.5", "t1", "host-1", "yes");
+    }
+
+    static Task withHealth(Task t, HealthCheck check, String health) {
+        TaskStatus st = t.status();
+        ServiceSpec spec = new ServiceSpec("berth/whoami:1", null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, check, true);
+        return Task.of(t.metadata(), new TaskSpec("whoami", "uid", t.spec().slot(), t.spec().nodeId(),
+                TaskState.RUNNING, spec.taskTemplate()), new TaskStatus(st.state(), st.message(), st.error(),
+                st.timestamp(), "c1", "10.42.0.5", health));
+    }
+
+    @Test
+    void currentStateShowsTheHealthOfRunningTasksAsDockerPsDoes() {
+        HealthCheck check = new HealthCheck(List.of("/bin/sh", "-c", "wget -q -O- localhost"), null, null,
+                java.time.Duration.ofSeconds(5), null, 2, null);
+        Task running = task("t1", 1, "n1", TaskState.RUNNING, 5);
+        assertThat(Tables.currentState(withHealth(running, check, "healthy"), NOW))
+                .isEqualTo("Running 5 seconds ago (healthy)");
+        assertThat(Tables.currentState(withHealth(running, check, "starting"), NOW))
+                .isEqualTo("Running 5 seconds ago (health: starting)");
+        assertThat(Tables.currentState(withHealth(running, check, "unhealthy"), NOW))
+                .isEqualTo("Running 5 seconds ago (unhealthy)");
+        // no check, or no longer running: the state alone
+        assertThat(Tables.currentState(running, NOW)).isEqualTo("Running 5 seconds ago");
+        assertThat(Tables.currentState(withHealth(task("t2", 1, "n1", TaskState.FAILED, 5), check, "unhealthy"), NOW))
+                .isEqualTo("Failed 5 seconds ago");
+        List<String> lines = Tables.servicePs(List.of(withHealth(running, check, "starting")), Map.of("n1", "h1"), NOW)
+                .render().lines().toList();
+        assertThat(lines.get(1)).contains("Running 5 seconds ago (health: starting)");
+    }
+
+    @Test
+    void describeShowsTheHealthCheckAndTheTasksHealth() {
+        HealthCheck check = new HealthCheck(List.of("/bin/sh", "-c", "wget -q -O- localhost"), null, null,
+                java.time.Duration.ofSeconds(5), null, 2, null);
+        Task t = withHealth(task("t1", 1, "n1", TaskState.FAILED, 5), check, "unhealthy");
+        String text = Describe.task(t, Map.of("n1", "h1"), NOW);
+        assertThat(text).containsPattern("Health: +unhealthy\n")
+                .containsPattern("Health check: +cmd /bin/sh -c 'wget -q -O- localhost', interval 5s, timeout 30s,"
+                        + " retries 2, start period 0s\n")
+                .containsPattern("Init: +yes\n");
+        assertThat(Describe.task(task("t2", 1, "n1", TaskState.RUNNING, 5), Map.of(), NOW))
+                .containsPattern("Health: +<none>\n").containsPattern("Health check: +<none>\n");
+
+        ServiceSpec spec = new ServiceSpec("berth/whoami:1", null, 2, null, null, null, null, null, null, null, null,
+                null, null, null, null, new HealthCheck(null, Optional.of(new HealthCheck.HttpGetProbe("/healthz", 8080)),
+                        null, null, null, null, java.time.Duration.ofSeconds(10)), true);
+        Service s = new Service(null, null, ObjectMeta.named("whoami"), spec, new ServiceStatus(2, 1, 1));
+        assertThat(Describe.service(s, List.of(), Map.of(), NOW))
+                .containsPattern("Health check: +http GET :8080/healthz, interval 30s, timeout 30s, retries 3,"
+                        + " start period 10s\n").containsPattern("Init: +yes\n");
+        String pretty = Describe.servicePretty(s, Optional.empty());
+        assertThat(pretty).containsPattern(" Init: +true\n").contains("Healthcheck:\n")
+                .containsPattern(" Probe: +http GET :8080/healthz\n").containsPattern(" Retries: +3\n")
+                .containsPattern(" Start Period: +10s\n");
+        assertThat(Describe.servicePretty(service("plain", "u", 1, 1), Optional.empty()))
+                .doesNotContain("Healthcheck").doesNotContain("Init");
+        ServiceSpec tcp = new ServiceSpec("db:1", null, 1, null, null, null, null, null, null, null, null, null,
+                null, null, null, new HealthCheck(null, null, Optional.of(new HealthCheck.TcpProbe(5432)), null, null,
+                        null, null), false);
+        assertThat(Describe.service(new Service(null, null, ObjectMeta.named("db"), tcp, new ServiceStatus(1, 1, 1)),
+                List.of(), Map.of(), NOW)).contains("tcp :5432, interval 30s").containsPattern("Init: +no\n");
     }
 }

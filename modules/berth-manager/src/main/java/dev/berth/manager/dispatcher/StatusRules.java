@@ -12,10 +12,16 @@ import java.util.Optional;
  * Which status reports of an agent the manager accepts (pure). An agent may only report on the
  * tasks placed on its own node, only states it owns (from {@code ACCEPTED} on), and never move a
  * task backwards ({@link TaskState#canMoveTo}); a report that changes nothing is dropped so that
- * a resend after a reconnect costs no write. The container id and the cluster-network address,
- * once reported, stay when a later update leaves them empty.
+ * a resend after a reconnect costs no write. The container id, the cluster-network address and
+ * the health, once reported, stay when a later update leaves them empty. A report in the same state
+ * that only brings a new health ({@code starting} → {@code healthy}) is news and is kept: the
+ * network controller routes to a task only once it is healthy. A task that leaves RUNNING keeps
+ * its last health, so that {@code describe task} still shows why it was replaced.
  */
 public final class StatusRules {
+
+    /** The health values an agent may report (an empty one means "no news"). */
+    private static final java.util.Set<String> HEALTH_WORDS = java.util.Set.of("starting", "healthy", "unhealthy");
 
     private StatusRules() {
     }
@@ -43,14 +49,17 @@ public final class StatusRules {
         String containerId = update.containerId().isEmpty() ? current.containerId() : update.containerId();
         // an agent reports the address once it knows it; later updates without one keep it
         String address = update.address().isEmpty() ? current.address() : update.address();
+        // the agent sends the health only when it knows one; an update without it keeps the last.
+        // A word outside the API's is kept out too: the network controller routes by this field.
+        String health = HEALTH_WORDS.contains(update.health()) ? update.health() : current.health();
         if (next == current.state() && update.message().equals(current.message())
                 && update.error().equals(current.error()) && containerId.equals(current.containerId())
-                && address.equals(current.address())) {
+                && address.equals(current.address()) && health.equals(current.health())) {
             return Optional.empty();
         }
         Instant at = update.timestamp() == null ? now : update.timestamp();
         return Optional.of(new TaskStatus(next, update.message(), update.error(), Optional.of(at), containerId,
-                address));
+                address, health));
     }
 
     /**

@@ -84,6 +84,28 @@ class StatusIngestIT {
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 store.get(Kind.TASK, "task002").orElseThrow().status().state() == TaskState.FAILED);
         assertThat(store.get(Kind.TASK, "task002").orElseThrow().status().address()).isEqualTo("10.42.0.9");
+
+        // health: a same-state update that only brings a new health is written; one without keeps it
+        ingest.submit("n1", List.of(health("task003", TaskState.RUNNING, "started", "starting")));
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                store.get(Kind.TASK, "task003").orElseThrow().status().health().equals("starting"));
+        ingest.submit("n1", List.of(health("task003", TaskState.RUNNING, "started", "healthy")));
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                store.get(Kind.TASK, "task003").orElseThrow().status().health().equals("healthy"));
+        long version = store.get(Kind.TASK, "task003").orElseThrow().metadata().resourceVersion();
+        ingest.submit("n1", List.of(health("task003", TaskState.RUNNING, "started", "unhealthy"),
+                new TaskStatusUpdate("task003", TaskState.FAILED, "exited", "unhealthy container", "", 137,
+                        Instant.now())));
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                store.get(Kind.TASK, "task003").orElseThrow().status().state() == TaskState.FAILED);
+        Task failed = store.get(Kind.TASK, "task003").orElseThrow();
+        assertThat(failed.metadata().resourceVersion()).isGreaterThan(version);
+        assertThat(failed.status().health()).isEqualTo("unhealthy");
+        assertThat(failed.status().error()).isEqualTo("unhealthy container");
+    }
+
+    private static TaskStatusUpdate health(String id, TaskState state, String message, String health) {
+        return new TaskStatusUpdate(id, state, message, "", "", -1, Instant.now(), "", health);
     }
 
     private static Task assigned(String id, String node) {

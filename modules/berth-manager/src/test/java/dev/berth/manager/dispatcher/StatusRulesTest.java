@@ -85,6 +85,43 @@ class StatusRulesTest {
         assertThat(StatusRules.apply(t, "n1", moved, NOW).orElseThrow().address()).isEqualTo("10.42.1.8");
     }
 
+    private static TaskStatusUpdate health(TaskState state, String message, String health) {
+        return new TaskStatusUpdate("t1", state, message, "", "", -1, T0.plusSeconds(7), "", health);
+    }
+
+    @Test
+    void aSameStateUpdateWithANewHealthIsStoredAndAnEmptyHealthKeepsTheLast() {
+        Task t = task("t1", "n1", RUNNING, ASSIGNED);
+        t = t.withStatus(StatusRules.apply(t, "n1", health(RUNNING, "started", "starting"), NOW).orElseThrow());
+        assertThat(t.status().health()).isEqualTo("starting");
+        // same state, same message: only the health is new, and that is news
+        TaskStatus healthy = StatusRules.apply(t, "n1", health(RUNNING, "started", "healthy"), NOW).orElseThrow();
+        assertThat(healthy.health()).isEqualTo("healthy");
+        assertThat(healthy.state()).isEqualTo(RUNNING);
+        t = t.withStatus(healthy);
+        // a repeat, or an update without a health, changes nothing
+        assertThat(StatusRules.apply(t, "n1", health(RUNNING, "started", "healthy"), NOW)).isEmpty();
+        assertThat(StatusRules.apply(t, "n1", health(RUNNING, "started", ""), NOW)).isEmpty();
+        // a word the API does not know is no news either
+        assertThat(StatusRules.apply(t, "n1", health(RUNNING, "started", "HEALTHY!"), NOW)).isEmpty();
+        t = t.withStatus(StatusRules.apply(t, "n1", health(RUNNING, "started", "unhealthy"), NOW).orElseThrow());
+        assertThat(t.status().health()).isEqualTo("unhealthy");
+        // the task leaves RUNNING: its last health stays, so describe shows why it was replaced
+        TaskStatus failed = StatusRules.apply(t, "n1",
+                new TaskStatusUpdate("t1", FAILED, "exited", "unhealthy container", "", 137, T0.plusSeconds(9)), NOW)
+                .orElseThrow();
+        assertThat(failed.state()).isEqualTo(FAILED);
+        assertThat(failed.error()).isEqualTo("unhealthy container");
+        assertThat(failed.health()).isEqualTo("unhealthy");
+    }
+
+    @Test
+    void aTaskWithoutACheckHasNoHealth() {
+        Task t = task("t1", "n1", RUNNING, ASSIGNED);
+        assertThat(StatusRules.apply(t, "n1", update("t1", RUNNING, "started", "c1"), NOW).orElseThrow().health())
+                .isEmpty();
+    }
+
     @Test
     void anotherNodesTaskIsNotTouched() {
         Task t = task("t1", "n1", RUNNING, ASSIGNED);
