@@ -22,7 +22,11 @@ public record ContainerEvent(String containerId, String taskId, Type type, Optio
         /** The container's process ended (exit, kill, OOM). */
         DIE,
         /** The container was removed. */
-        DESTROY
+        DESTROY,
+        /** The engine's health check (Docker's HEALTHCHECK) passed after not passing. */
+        HEALTHY,
+        /** The engine's health check failed its retries in a row. */
+        UNHEALTHY
     }
 
     public ContainerEvent {

@@ -20,6 +20,7 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import dev.berth.api.HealthCheck;
 import dev.berth.api.Task;
 import dev.berth.api.TaskTemplate;
 import dev.berth.api.codec.Codec;
@@ -53,6 +54,8 @@ import org.apache.logging.log4j.Logger;
  * come from the engine's event stream, filtered on the {@link ContainerLabels#MANAGED} label.
  * A task on the cluster network gets its container on the node's Docker network, at the fixed
  * address and with the DNS server of its {@link NetworkAttachment}.
+ * A {@code cmd} health check becomes the container's Docker HEALTHCHECK, whose changes come as
+ * {@code health_status} events; {@code init} gives the container Docker's init as PID 1.
  *
  * <pre>{@code
  * try (DockerExecutor docker = new DockerExecutor(DockerExecutor.DEFAULT_HOST)) {
@@ -185,6 +188,11 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
     CreateContainerCmd createCommand(Task task, String name, Optional<NetworkAttachment> network) {
         TaskTemplate template = task.spec().template();
         HostConfig hostConfig = hostConfig(network);
+        if (template.init()) {
+            // Docker's tini as PID 1: it forwards the stop signal and reaps, so a program that
+            // ignores SIGTERM as PID 1 still stops at once rather than after the grace period.
+            hostConfig.withInit(true);
+        }
         double cpus = template.resources().limits().cpus();
         if (cpus > 0) {
             hostConfig.withNanoCPUs(Math.round(cpus * 1e9));
@@ -205,6 +213,7 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
                 .withHostConfig(hostConfig);
         // docker-java turns the address into the endpoint's IPAM config on the host config's network
         network.ifPresent(n -> cmd.withIpv4Address(n.address()));
+        engineHealthCheck(template.healthCheck()).ifPresent(cmd::withHealthcheck);
         if (!template.command().isEmpty()) {
             cmd.withEntrypoint(template.command());
         }
@@ -212,6 +221,35 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
             cmd.withCmd(template.args());
         }
         return cmd;
+    }
+
+    /**
+     * Docker's HEALTHCHECK for a {@code cmd} check (the engine runs it and announces changes as
+     * {@code health_status} events); empty for no check or for the agent's own HTTP and TCP
+     * probes. Durations go in nanoseconds, as the engine's API wants them; zero retries would
+     * mean the image's or the engine's default, which is what {@link HealthCheck} defaults to.
+     */
+    static Optional<com.github.dockerjava.api.model.HealthCheck> engineHealthCheck(HealthCheck check) {
+        if (check.cmd().isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> test = new ArrayList<>();
+        test.add("CMD");
+        test.addAll(check.cmd());
+        return Optional.of(new com.github.dockerjava.api.model.HealthCheck()
+                .withTest(test)
+                .withInterval(engineNanos(check.interval()))
+                .withTimeout(engineNanos(check.timeout()))
+                .withRetries(check.retries() <= 0 ? HealthCheck.DEFAULT_RETRIES : check.retries())
+                .withStartPeriod(engineNanos(check.startPeriod())));
+    }
+
+    /** A duration in nanoseconds; the engine refuses positive ones under a millisecond. */
+    static long engineNanos(Duration d) {
+        if (d.isNegative() || d.isZero()) {
+            return 0;
+        }
+        return Math.max(TimeUnit.MILLISECONDS.toNanos(1), d.toNanos());
     }
 
     /**
@@ -353,8 +391,9 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
         Map<String, String> labels = r.getConfig() == null || r.getConfig().getLabels() == null ? Map.of()
                 : r.getConfig().getLabels();
         String name = r.getName() == null ? "" : r.getName().replaceFirst("^/", "");
+        String health = state == null || state.getHealth() == null ? "" : nonEmpty(state.getHealth().getStatus());
         return Optional.of(new ContainerInfo(r.getId(), name, labels, running, exit, ip,
-                state == null ? Optional.empty() : parseTime(state.getStartedAt())));
+                state == null ? Optional.empty() : parseTime(state.getStartedAt()), health));
     }
 
     @Override
@@ -396,6 +435,28 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
             return Optional.of(java.time.OffsetDateTime.parse(text).toInstant());
         } catch (java.time.format.DateTimeParseException e) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * The event type of an engine action: {@code start}, {@code die}, {@code destroy}, and the
+     * health check's {@code health_status: healthy} / {@code health_status: unhealthy} (its
+     * {@code starting} is not announced: a container with a check starts in it).
+     */
+    static Optional<ContainerEvent.Type> eventType(String action) {
+        switch (action.strip()) {
+            case "start":
+                return Optional.of(ContainerEvent.Type.START);
+            case "die":
+                return Optional.of(ContainerEvent.Type.DIE);
+            case "destroy":
+                return Optional.of(ContainerEvent.Type.DESTROY);
+            case "health_status: healthy":
+                return Optional.of(ContainerEvent.Type.HEALTHY);
+            case "health_status: unhealthy":
+                return Optional.of(ContainerEvent.Type.UNHEALTHY);
+            default:
+                return Optional.empty();
         }
     }
 
@@ -445,7 +506,8 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
             var cmd = docker.eventsCmd()
                     .withEventTypeFilter(EventType.CONTAINER)
                     .withLabelFilter(ContainerLabels.MANAGED + "=true")
-                    .withEventFilter("start", "die", "destroy");
+                    // the engine matches health_status by prefix: "health_status: healthy" and so on
+                    .withEventFilter("start", "die", "destroy", "health_status");
             since.ifPresent(s -> cmd.withSince(Long.toString(s)));
             cmd.exec(new ResultCallback.Adapter<Event>() {
                 @Override
@@ -510,14 +572,11 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
             }
             ContainerEvent.Type type;
             String action = event.getAction() != null ? event.getAction() : nonEmpty(event.getStatus());
-            switch (action) {
-                case "start" -> type = ContainerEvent.Type.START;
-                case "die" -> type = ContainerEvent.Type.DIE;
-                case "destroy" -> type = ContainerEvent.Type.DESTROY;
-                default -> {
-                    return;
-                }
+            Optional<ContainerEvent.Type> known = eventType(action);
+            if (known.isEmpty()) {
+                return;
             }
+            type = known.get();
             Map<String, String> attributes = event.getActor() == null || event.getActor().getAttributes() == null
                     ? Map.of() : event.getActor().getAttributes();
             if (!inScope(attributes)) {

@@ -7,9 +7,12 @@ import dev.berth.agent.executor.ExecutorException;
 import dev.berth.agent.executor.NetworkAttachment;
 import dev.berth.agent.network.ContainerAddresses;
 import dev.berth.agent.network.ContainerNetwork;
+import dev.berth.agent.health.HealthTracker;
+import dev.berth.api.HealthCheck;
 import dev.berth.api.Task;
 import dev.berth.api.TaskState;
 import dev.berth.api.session.SessionMessage.TaskStatusUpdate;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.apache.logging.log4j.LogManager;
@@ -19,6 +22,12 @@ import org.apache.logging.log4j.Logger;
  * Drives one task through its states. Every step and every container event of the task runs on
  * the task's {@link SerialQueue}, so they never overlap; a state is only reported when
  * {@link TaskState#canMoveTo} allows it, so reports never go backwards.
+ *
+ * <p>A task with a health check reports {@code starting} with its RUNNING update, then each
+ * change ({@code healthy}, {@code unhealthy}) as another RUNNING update: the engine announces
+ * those of a {@code cmd} check in its events, the agent's own prober those of an {@code httpGet}
+ * or {@code tcp} check. An unhealthy task's container is stopped and the task FAILS with
+ * {@code unhealthy container}; the manager's restart policy replaces it.
  */
 final class TaskRunner {
 
@@ -44,6 +53,18 @@ final class TaskRunner {
     private volatile boolean shutdownRequested;
     /** Whether the container's process was started by us or found running. */
     private boolean started;
+    /** The health reported with every update from RUNNING on; empty without a health check. */
+    private volatile String health = "";
+    /** The message of the RUNNING update, repeated by health updates. */
+    private String runningMessage = "started";
+    /** The agent's prober of this task's container, while it runs ({@code httpGet}/{@code tcp} checks). */
+    private AutoCloseable prober;
+
+    /** Why a task with an {@code httpGet} or {@code tcp} check cannot run without the cluster network. */
+    static final String PROBES_NEED_NETWORK = "httpGet/tcp health checks need the cluster network "
+            + "(the agent probes the container's cluster address; this node has none)";
+    /** The error of a task stopped for failing its health check (Swarm's wording). */
+    static final String UNHEALTHY_ERROR = "unhealthy container";
 
     TaskRunner(Task task, TaskWorker worker) {
         this.worker = worker;
@@ -117,13 +138,29 @@ final class TaskRunner {
             if (worker.addresses().isPresent()) {
                 address = now.ipAddress();
             }
+            HealthCheck check = task.spec().template().healthCheck();
+            String resumed = "";
+            if (now.running() && !check.isNone()) {
+                // A cmd check's health is the engine's; a probe's restarts from what the manager
+                // knew, so a healthy task does not leave the endpoints until its next probe.
+                resumed = !check.cmd().isEmpty() ? (now.health().isEmpty() ? HealthTracker.STARTING : now.health())
+                        : HealthTracker.HEALTHY.equals(task.status().health()) ? HealthTracker.HEALTHY
+                        : HealthTracker.STARTING;
+                health = resumed;
+            }
             // Reported even when the manager saw RUNNING already: it learns the container id.
+            runningMessage = "adopted after an agent restart";
             if (state.canMoveTo(TaskState.RUNNING)) {
-                publish(TaskState.RUNNING, "adopted after an agent restart", "", -1,
+                publish(TaskState.RUNNING, runningMessage, "", -1,
                         now.startedAt().orElse(worker.clock().instant()));
             }
             if (now.running()) {
                 worker.runningChanged(taskId, Optional.of(new RunningTask(task, now.ipAddress(), now.id())));
+                if (HealthTracker.UNHEALTHY.equals(resumed) && state == TaskState.RUNNING) {
+                    unhealthy();
+                } else {
+                    watchHealth(now.startedAt().orElse(worker.clock().instant()), resumed);
+                }
             } else {
                 exited(now.exitCode());
             }
@@ -182,6 +219,9 @@ final class TaskRunner {
             refusal = worker.admission().refusal(task);
         } catch (RuntimeException e) {
             refusal = Optional.of("cannot check the task on this node: " + e.getMessage());
+        }
+        if (refusal.isEmpty() && probedByAgent(task.spec().template().healthCheck()) && addresses.isEmpty()) {
+            refusal = Optional.of(PROBES_NEED_NETWORK);
         }
         if (refusal.isPresent()) {
             LOG.info("task {} refused on this node: {}", taskId, refusal.get());
@@ -268,11 +308,99 @@ final class TaskRunner {
             return;
         }
         started = true;
+        Instant startedAt = worker.clock().instant();
+        if (!task.spec().template().healthCheck().isNone()) {
+            health = HealthTracker.STARTING;
+        }
         // Reported before the inspect below: the task runs from here on, and the manager (and
         // whoever waits on `service ps`) should hear it without another engine round trip.
         move(TaskState.RUNNING, "started", "", -1);
         // No inspect: the address was chosen before the create (cluster network) or is not needed.
         worker.runningChanged(taskId, Optional.of(new RunningTask(task, address, containerId)));
+        watchHealth(startedAt, HealthTracker.STARTING);
+    }
+
+    private static boolean probedByAgent(HealthCheck check) {
+        return check.httpGet().isPresent() || check.tcp().isPresent();
+    }
+
+    /**
+     * Starts the agent's prober for an {@code httpGet} or {@code tcp} check (a {@code cmd} check
+     * needs nothing: the engine runs it and its events tell).
+     */
+    private void watchHealth(Instant startedAt, String initial) {
+        HealthCheck check = task.spec().template().healthCheck();
+        if (!probedByAgent(check) || state != TaskState.RUNNING) {
+            return;
+        }
+        if (address.isEmpty()) {
+            LOG.info("task {} cannot be probed: its container has no cluster-network address", taskId);
+            stopContainer();
+            fail(PROBES_NEED_NETWORK, -1);
+            return;
+        }
+        String watched = containerId;
+        try {
+            prober = worker.healthProbes().watch(address, check, startedAt, initial,
+                    h -> queue.submit(() -> {
+                        if (watched.equals(containerId)) {
+                            healthChanged(h);
+                        }
+                    }));
+        } catch (RuntimeException e) {
+            LOG.error("cannot probe task {}", taskId, e);
+        }
+    }
+
+    private void stopWatching() {
+        AutoCloseable p = prober;
+        prober = null;
+        if (p != null) {
+            try {
+                p.close();
+            } catch (Exception e) {
+                LOG.debug("closing the prober of task {}: {}", taskId, e.toString());
+            }
+        }
+    }
+
+    /** The task's health check says {@code newHealth}: report it; an unhealthy task is stopped. */
+    private void healthChanged(String newHealth) {
+        if (state != TaskState.RUNNING || shutdownRequested || task.spec().template().healthCheck().isNone()
+                || newHealth.equals(health)) {
+            return;
+        }
+        LOG.info("task {} is {}", taskId, newHealth);
+        health = newHealth;
+        // Same state, new health: the manager keeps it (only the health changed).
+        publish(TaskState.RUNNING, runningMessage, "", -1, worker.clock().instant());
+        if (HealthTracker.UNHEALTHY.equals(newHealth)) {
+            unhealthy();
+        }
+    }
+
+    /**
+     * Stops an unhealthy task's container (its stop signal, its grace period) and fails the task;
+     * the container stays until the manager removes the task, for its logs. The die event the
+     * stop causes comes after the failure and changes nothing.
+     */
+    private void unhealthy() {
+        stopContainer();
+        fail(UNHEALTHY_ERROR, -1);
+    }
+
+    private void stopContainer() {
+        stopWatching();
+        String id = containerId;
+        if (id.isEmpty()) {
+            return;
+        }
+        try {
+            worker.executor().shutdown(id, task.spec().template().stopSignal(),
+                    task.spec().template().stopGracePeriod());
+        } catch (ExecutorException e) {
+            LOG.warn("cannot stop the container of task {}: {}", taskId, e.getMessage());
+        }
     }
 
     private void handle(ContainerEvent event) {
@@ -299,12 +427,23 @@ final class TaskRunner {
                 exited(exit);
             }
             case DESTROY -> fail("the task's container was removed", -1);
+            case HEALTHY -> {
+                if (!task.spec().template().healthCheck().cmd().isEmpty()) {
+                    healthChanged(HealthTracker.HEALTHY);
+                }
+            }
+            case UNHEALTHY -> {
+                if (!task.spec().template().healthCheck().cmd().isEmpty()) {
+                    healthChanged(HealthTracker.UNHEALTHY);
+                }
+            }
             default -> {
             }
         }
     }
 
     private void exited(int exitCode) {
+        stopWatching();
         if (started) {
             move(TaskState.RUNNING, "started", "", -1);
         }
@@ -317,11 +456,13 @@ final class TaskRunner {
     }
 
     private void fail(String error, int exitCode) {
+        stopWatching();
         move(TaskState.FAILED, "failed", error, exitCode);
         worker.runningChanged(taskId, Optional.empty());
     }
 
     private void shutdown(boolean leaving) {
+        stopWatching();
         String id = containerId;
         if (!id.isEmpty()) {
             try {
@@ -365,6 +506,10 @@ final class TaskRunner {
     private void publish(TaskState next, String message, String error, int exitCode, java.time.Instant at) {
         state = next;
         String reported = next.ordinal() >= TaskState.STARTING.ordinal() ? address : "";
-        worker.publish(new TaskStatusUpdate(taskId, next, message, error, containerId, exitCode, at, reported));
+        // From RUNNING on, every update carries the health; a failed or stopped task keeps its last
+        // one (describe shows why an unhealthy task was replaced).
+        String reportedHealth = next.ordinal() >= TaskState.RUNNING.ordinal() ? health : "";
+        worker.publish(new TaskStatusUpdate(taskId, next, message, error, containerId, exitCode, at, reported,
+                reportedHealth));
     }
 }

@@ -9,6 +9,8 @@ import dev.berth.agent.executor.ContainerEvent;
 import dev.berth.agent.executor.ContainerInfo;
 import dev.berth.agent.executor.Executor;
 import dev.berth.agent.executor.ExecutorException;
+import dev.berth.agent.health.HealthProbes;
+import dev.berth.agent.health.ScheduledHealthProbes;
 import dev.berth.agent.network.ContainerAddresses;
 import dev.berth.agent.network.ContainerNetwork;
 import dev.berth.api.Task;
@@ -42,6 +44,10 @@ import org.apache.logging.log4j.Logger;
  * containers), and the address goes into the task's status updates from STARTING on. Tasks
  * assigned before the node's network exists wait, unreported, until {@link #networkReady}.
  *
+ * <p>Tasks with a health check report their health with RUNNING and each change after it (see
+ * {@link TaskRunner}): {@code cmd} checks from the engine's events, {@code httpGet}/{@code tcp}
+ * checks from the agent's own {@link HealthProbes}, which need the cluster network.
+ *
  * <pre>{@code
  * TaskWorker worker = new TaskWorker(executor, session, LocalTasksListener.NONE, Clock.systemUTC(), 8).start();
  * // the session calls worker.onAssignments(...)
@@ -63,6 +69,9 @@ public final class TaskWorker implements AssignmentHandler, AutoCloseable {
     private final Map<String, TaskRunner> runners = new ConcurrentHashMap<>();
     private final Map<String, RunningTask> running = new LinkedHashMap<>();
     private volatile AutoCloseable subscription;
+    /** The agent's prober of httpGet/tcp checks; made when first needed (most tasks have none). */
+    private HealthProbes healthProbes;
+    private boolean closed;
     private volatile TaskAdmission admission = TaskAdmission.ALL;
     /** The addresses of the cluster network; null when containers go on the engine's default network. */
     private volatile ContainerAddresses addresses;
@@ -108,6 +117,18 @@ public final class TaskWorker implements AssignmentHandler, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * Runs the {@code httpGet}/{@code tcp} health checks with {@code probes} (default: a
+     * {@link ScheduledHealthProbes} on this worker's clock, made at the first such task). The
+     * worker closes them.
+     */
+    public TaskWorker withHealthProbes(HealthProbes probes) {
+        synchronized (this) {
+            this.healthProbes = probes;
+        }
+        return this;
     }
 
     /** Sets the check every new task must pass before it is prepared (default: none). */
@@ -270,6 +291,16 @@ public final class TaskWorker implements AssignmentHandler, AutoCloseable {
         return clock;
     }
 
+    synchronized HealthProbes healthProbes() {
+        if (closed) {
+            throw new IllegalStateException("the worker is closed");
+        }
+        if (healthProbes == null) {
+            healthProbes = new ScheduledHealthProbes(clock);
+        }
+        return healthProbes;
+    }
+
     /** The cluster network's addresses, or empty when tasks use the engine's default network. */
     Optional<ContainerAddresses> addresses() {
         return Optional.ofNullable(addresses);
@@ -342,6 +373,14 @@ public final class TaskWorker implements AssignmentHandler, AutoCloseable {
     /** Stops listening to events and stops the pool; containers keep running (a new agent adopts them). */
     @Override
     public void close() {
+        HealthProbes probes;
+        synchronized (this) {
+            closed = true;
+            probes = healthProbes;
+        }
+        if (probes != null) {
+            probes.close();
+        }
         AutoCloseable s = subscription;
         if (s != null) {
             try {

@@ -83,4 +83,52 @@ class DockerExecutorTest {
             assertThat(plain.getIpv4Address()).isNull();
         }
     }
+
+    @Test
+    void aCmdCheckBecomesDockersHealthcheckInNanosecondsAndInitTheHostConfigs() {
+        dev.berth.api.HealthCheck check = new dev.berth.api.HealthCheck(java.util.List.of("/bin/sh", "-c", "true"),
+                null, null, Duration.ofSeconds(2), Duration.ofMillis(1500), 4, Duration.ofSeconds(5));
+        ServiceSpec spec = ServiceSpec.ofImage("img:1");
+        var t = spec.taskTemplate();
+        var template = new dev.berth.api.TaskTemplate(t.image(), t.command(), t.args(), t.env(), t.ports(),
+                t.resources(), t.placement(), t.restartPolicy(), "SIGINT", Duration.ofSeconds(7), check, true);
+        Task task = Task.of(ObjectMeta.named("t1"), new TaskSpec("web", "u", 1, "n1", TaskState.RUNNING, template),
+                null);
+        try (DockerExecutor docker = new DockerExecutor("unix:///nonexistent.sock")) {
+            var cmd = docker.createCommand(task, "web.1.t1", java.util.Optional.empty());
+            var hc = cmd.getHealthcheck();
+            assertThat(hc.getTest()).containsExactly("CMD", "/bin/sh", "-c", "true");
+            assertThat(hc.getInterval()).isEqualTo(2_000_000_000L);
+            assertThat(hc.getTimeout()).isEqualTo(1_500_000_000L);
+            assertThat(hc.getRetries()).isEqualTo(4);
+            assertThat(hc.getStartPeriod()).isEqualTo(5_000_000_000L);
+            assertThat(cmd.getHostConfig().getInit()).isTrue();
+            // the stop signal and grace period stay the spec's
+            assertThat(cmd.getStopSignal()).isEqualTo("SIGINT");
+            assertThat(cmd.getStopTimeout()).isEqualTo(7);
+
+            Task plain = task.withSpec(new TaskSpec("web", "u", 1, "n1", TaskState.RUNNING, t));
+            var none = docker.createCommand(plain, "web.1.t1", java.util.Optional.empty());
+            assertThat(none.getHealthcheck()).isNull();
+            assertThat(none.getHostConfig().getInit()).isNull();
+        }
+    }
+
+    @Test
+    void agentProbesAreNotDockersHealthcheck() {
+        dev.berth.api.HealthCheck tcp = new dev.berth.api.HealthCheck(null, null,
+                java.util.Optional.of(new dev.berth.api.HealthCheck.TcpProbe(80)), null, null, null, null);
+        assertThat(DockerExecutor.engineHealthCheck(tcp)).isEmpty();
+        assertThat(DockerExecutor.engineHealthCheck(dev.berth.api.HealthCheck.NONE)).isEmpty();
+        assertThat(DockerExecutor.engineNanos(Duration.ofNanos(10))).isEqualTo(1_000_000L);
+        assertThat(DockerExecutor.engineNanos(Duration.ZERO)).isZero();
+    }
+
+    @Test
+    void readsTheEnginesHealthEvents() {
+        assertThat(DockerExecutor.eventType("health_status: healthy")).contains(ContainerEvent.Type.HEALTHY);
+        assertThat(DockerExecutor.eventType("health_status: unhealthy")).contains(ContainerEvent.Type.UNHEALTHY);
+        assertThat(DockerExecutor.eventType("die")).contains(ContainerEvent.Type.DIE);
+        assertThat(DockerExecutor.eventType("exec_start: sh -c true")).isEmpty();
+    }
 }

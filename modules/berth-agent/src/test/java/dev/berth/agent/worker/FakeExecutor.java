@@ -109,6 +109,14 @@ final class FakeExecutor implements Executor {
         }
     }
 
+    /** The engine's health check of the container says {@code health}; the engine announces it. */
+    void health(String containerId, String health) {
+        containers.computeIfPresent(containerId, (k, c) -> new ContainerInfo(c.id(), c.name(), c.labels(),
+                c.running(), c.exitCode(), c.ipAddress(), c.startedAt(), health));
+        fire(containerId, "healthy".equals(health) ? ContainerEvent.Type.HEALTHY : ContainerEvent.Type.UNHEALTHY,
+                Optional.empty());
+    }
+
     /** A container the engine already has (left by an earlier agent). */
     void existing(String id, Task task, boolean running, int exitCode) {
         existing(id, task, running, exitCode, running ? "10.0.9.9" : "");

@@ -39,6 +39,14 @@ final class Tasks {
                 task.spec().nodeId(), task.spec().desiredState(), n));
     }
 
+    static Task withHealth(Task task, dev.berth.api.HealthCheck check, boolean init) {
+        TaskTemplate t = task.spec().template();
+        TaskTemplate n = new TaskTemplate(t.image(), t.command(), t.args(), t.env(), t.ports(), t.resources(),
+                t.placement(), t.restartPolicy(), t.stopSignal(), t.stopGracePeriod(), check, init);
+        return task.withSpec(new TaskSpec(task.spec().serviceName(), task.spec().serviceUid(), task.spec().slot(),
+                task.spec().nodeId(), task.spec().desiredState(), n));
+    }
+
     static Task inState(Task task, TaskState state) {
         return task.withStatus(TaskStatus.of(state, state.display(), Instant.EPOCH));
     }
