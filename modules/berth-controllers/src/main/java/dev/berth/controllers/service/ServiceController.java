@@ -147,7 +147,9 @@ public final class ServiceController implements AutoCloseable {
     private boolean matters(Task oldT, Task newT) {
         if (oldT.isLive() != newT.isLive() || oldT.spec().desiredState() != newT.spec().desiredState()
                 || (oldT.status().state() == TaskState.RUNNING) != (newT.status().state() == TaskState.RUNNING)
-                || oldT.spec().slot() != newT.spec().slot()) {
+                || oldT.spec().slot() != newT.spec().slot()
+                // a running task that becomes healthy (or stops being) changes the running count
+                || oldT.status().passesHealthCheck() != newT.status().passesHealthCheck()) {
             return true;
         }
         // assigned to a node that went away meanwhile: the node's event may have come first
