@@ -273,7 +273,7 @@ class MeshIT {
 
     @Test
     @Order(8)
-    void aJoiningNodeGetsASubnetRoutesBothWaysAndServesTheMesh() {
+    void aJoiningNodeGetsASubnetRoutesBothWaysAndServesTheMeshAndLeavingTakesItsRoutes() {
         LabNode fourth = lab.addNode();
         await().atMost(WAIT).pollInterval(Duration.ofSeconds(1)).until(() ->
                 "ready".equals(api.nodeStates().get(api.nodeIds().get(fourth.hostname()))));
@@ -303,6 +303,18 @@ class MeshIT {
         Set<String> hostnames = containerHostnames("whoami");
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
                 assertThat(hostnames).contains(get(fourth, 4567).strip()));
+
+        // removed from the cluster, its subnet is free again and no node routes it any more
+        ExecResult removed = berth(node(1), "node", "rm", "--force", fourth.hostname());
+        assertThat(removed.ok()).as(removed.stderr()).isTrue();
+        for (LabNode n : lab.nodes()) {
+            if (n == fourth) {
+                continue;
+            }
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                    assertThat(lab.exec(n, "ip", "-4", "route", "show", subnet).out())
+                            .as("route to %s on %s after the node left", subnet, n.hostname()).isBlank());
+        }
     }
 
     /** The counter's published port (examples/counter.yaml). */
