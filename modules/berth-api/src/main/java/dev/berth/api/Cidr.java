@@ -50,7 +50,12 @@ public record Cidr(int network, int prefix) {
         return new Cidr(address, prefix);
     }
 
-    /** Parses a dotted IPv4 address to an unsigned 32-bit value. */
+    /**
+     * Parses a dotted IPv4 address ({@code 10.42.0.5}) to an unsigned 32-bit value: four decimal
+     * numbers 0..255, digits only, without leading zeros (which some tools read as octal).
+     *
+     * @throws IllegalArgumentException when the text is not such an address
+     */
     public static int parseAddress(String text) {
         String[] parts = text.split("\\.", -1);
         if (parts.length != 4) {
@@ -58,18 +63,23 @@ public record Cidr(int network, int prefix) {
         }
         int value = 0;
         for (String part : parts) {
-            int octet;
-            try {
-                octet = Integer.parseInt(part);
-            } catch (NumberFormatException e) {
+            boolean digits = !part.isEmpty() && part.length() <= 3 && part.chars().allMatch(c -> c >= '0' && c <= '9');
+            if (!digits || (part.length() > 1 && part.charAt(0) == '0') || Integer.parseInt(part) > 255) {
                 throw new IllegalArgumentException("\"" + text + "\" is not an IPv4 address");
             }
-            if (octet < 0 || octet > 255 || part.length() > 3) {
-                throw new IllegalArgumentException("\"" + text + "\" is not an IPv4 address");
-            }
-            value = (value << 8) | octet;
+            value = (value << 8) | Integer.parseInt(part);
         }
         return value;
+    }
+
+    /** Whether the text is a dotted IPv4 address as {@link #parseAddress} reads it. */
+    public static boolean isAddress(String text) {
+        try {
+            parseAddress(text);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** The dotted form of an unsigned 32-bit address. */

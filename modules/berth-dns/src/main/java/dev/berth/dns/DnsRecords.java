@@ -1,5 +1,6 @@
 package dev.berth.dns;
 
+import dev.berth.api.Cidr;
 import dev.berth.api.EndpointAddress;
 import dev.berth.api.EndpointMode;
 import dev.berth.api.Endpoints;
@@ -111,22 +112,11 @@ public final class DnsRecords {
 
     /** Parses a dotted-quad literal without ever asking a resolver (InetAddress.getByName would). */
     static Optional<Inet4Address> parseIpv4(String literal) {
-        String[] parts = literal.split("\\.", -1);
-        if (parts.length != 4) {
+        if (!Cidr.isAddress(literal)) {
             return Optional.empty();
         }
-        byte[] bytes = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            String part = parts[i];
-            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                return Optional.empty();
-            }
-            int value = Integer.parseInt(part);
-            if (value > 255) {
-                return Optional.empty();
-            }
-            bytes[i] = (byte) value;
-        }
+        int value = Cidr.parseAddress(literal);
+        byte[] bytes = {(byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value};
         try {
             return Optional.of((Inet4Address) InetAddress.getByAddress(bytes));
         } catch (UnknownHostException e) {

@@ -1,5 +1,6 @@
 package dev.berth.agent.network;
 
+import dev.berth.api.Cidr;
 import dev.berth.api.session.SessionMessage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -401,38 +402,18 @@ public final class IptablesPortPublisher implements AutoCloseable {
                 continue;
             }
             String name = f[1].contains("@") ? f[1].substring(0, f[1].indexOf('@')) : f[1];
-            String[] cidr = f[3].split("/");
-            int bits = Integer.parseInt(cidr[1]);
-            long mask = bits == 0 ? 0 : (0xFFFFFFFFL << (32 - bits)) & 0xFFFFFFFFL;
-            long net = ipv4(cidr[0]) & mask;
-            for (String ip : ips) {
-                long addr = ipv4(ip);
-                if (addr >= 0 && (addr & mask) == net) {
-                    found.add(name);
-                }
+            Cidr subnet;
+            try {
+                String[] cidr = f[3].split("/");
+                subnet = new Cidr(Cidr.parseAddress(cidr[0]), Integer.parseInt(cidr[1]));
+            } catch (IllegalArgumentException e) {
+                continue;
+            }
+            if (ips.stream().anyMatch(ip -> Cidr.isAddress(ip) && subnet.contains(ip))) {
+                found.add(name);
             }
         }
         return found;
-    }
-
-    private static long ipv4(String dotted) {
-        String[] parts = dotted.split("\\.");
-        if (parts.length != 4) {
-            return -1;
-        }
-        long value = 0;
-        try {
-            for (String part : parts) {
-                int octet = Integer.parseInt(part);
-                if (octet < 0 || octet > 255) {
-                    return -1;
-                }
-                value = (value << 8) | octet;
-            }
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-        return value;
     }
 
     private void restore(String input) throws IOException {

@@ -1,5 +1,6 @@
 package dev.berth.agent.network;
 
+import dev.berth.api.Cidr;
 import dev.berth.api.EndpointAddress;
 import dev.berth.api.Endpoints;
 import dev.berth.api.PortConfig;
@@ -226,8 +227,6 @@ public final class ServiceRules {
 
     private static final Pattern UNSAFE_COMMENT = Pattern.compile("[^A-Za-z0-9._:/>+ -]");
 
-    private static final Pattern IPV4 = Pattern.compile(
-            "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
 
 
     private final Options options;
@@ -270,7 +269,7 @@ public final class ServiceRules {
         for (Endpoints service : services.values()) {
             String name = service.metadata().name();
             List<ReadyTask> all = readyTasks(service);
-            if (IPV4.matcher(service.virtualIp()).matches()) {
+            if (Cidr.isAddress(service.virtualIp())) {
                 PortConfig every = new PortConfig(0, ALL_PORTS, Protocol.TCP, PublishMode.INGRESS);
                 vips.add(new VirtualIpPort(service.virtualIp(), balancer(balancers, options, name, every, false, all,
                         local)));
@@ -311,7 +310,7 @@ public final class ServiceRules {
         TreeMap<String, EndpointAddress> byTask = new TreeMap<>();
         for (EndpointAddress a : endpoints.readyAddresses()) {
             // Checked here because one bad address would make the whole iptables-restore fail.
-            if (IPV4.matcher(a.ip()).matches() && !a.taskId().isEmpty()) {
+            if (Cidr.isAddress(a.ip()) && !a.taskId().isEmpty()) {
                 byTask.putIfAbsent(a.taskId(), a);
             }
         }
