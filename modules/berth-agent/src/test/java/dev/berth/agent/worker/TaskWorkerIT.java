@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.berth.agent.RunningTask;
-import dev.berth.agent.executor.DockerExecutor;
 import dev.berth.api.ByteSize;
 import dev.berth.api.ObjectMeta;
 import dev.berth.api.ResourceList;
@@ -19,14 +18,11 @@ import dev.berth.api.session.SessionMessage.Assignments;
 import dev.berth.api.session.SessionMessage.TaskStatusUpdate;
 import dev.berth.testkit.DockerExtension;
 import dev.berth.testkit.DockerTestEnv;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -48,32 +44,27 @@ class TaskWorkerIT {
     private DockerTestEnv docker;
     private String nodeId;
     private String image;
-    private final List<TaskStatusUpdate> updates = Collections.synchronizedList(new ArrayList<>());
-    private final AtomicReference<Map<String, RunningTask>> running = new AtomicReference<>(Map.of());
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private List<TaskStatusUpdate> updates;
+    private AtomicReference<Map<String, RunningTask>> running;
+    private WorkerRig rig;
 
     @BeforeEach
     void setUp(DockerTestEnv env) {
         docker = env;
         image = env.busyboxImage();
-        // A node id of its own: the engine is shared, and each worker only sees its node's containers.
-        nodeId = "it" + UUID.randomUUID().toString().substring(0, 8);
+        rig = new WorkerRig(env, "it");
+        nodeId = rig.nodeId();
+        updates = rig.updates();
+        running = rig.running();
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-        docker.removeContainers("berth.node.id=" + nodeId);
+        rig.close();
     }
 
     private TaskWorker newWorker() {
-        DockerExecutor executor = new DockerExecutor(docker.host(), () -> Optional.of(nodeId));
-        closeables.add(executor);
-        TaskWorker worker = new TaskWorker(executor, updates::add, running::set, Clock.systemUTC(), 4).start();
-        closeables.add(worker);
-        return worker;
+        return rig.newWorker();
     }
 
     private Task task(String id, int slot, TaskTemplate template) {
