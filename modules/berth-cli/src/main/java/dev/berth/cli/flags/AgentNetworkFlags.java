@@ -1,6 +1,7 @@
 package dev.berth.cli.flags;
 
 import dev.berth.agent.AgentConfig;
+import dev.berth.agent.session.ManagerAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,40 +67,15 @@ public final class AgentNetworkFlags {
 
     private static InetSocketAddress parseOne(String value) {
         String v = value.strip();
-        String host = v;
-        int port = 53;
-        int colon = v.lastIndexOf(':');
-        if (v.startsWith("[")) {
-            int close = v.indexOf(']');
-            if (close < 0) {
-                throw new IllegalArgumentException("--dns-upstream \"" + value + "\": expected ADDR[:PORT]");
-            }
-            host = v.substring(1, close);
-            if (close + 1 < v.length()) {
-                if (v.charAt(close + 1) != ':') {
-                    throw new IllegalArgumentException("--dns-upstream \"" + value + "\": expected [ADDR]:PORT");
-                }
-                port = port(value, v.substring(close + 2));
-            }
-        } else if (colon >= 0 && v.indexOf(':') == colon) {
-            host = v.substring(0, colon);
-            port = port(value, v.substring(colon + 1));
-        }
-        if (host.isEmpty()) {
-            throw new IllegalArgumentException("--dns-upstream \"" + value + "\": the address is missing");
-        }
-        return new InetSocketAddress(host, port);
-    }
-
-    private static int port(String value, String text) {
+        // ADDR alone (or [IPv6] alone) means port 53; the rest is read as any host:port is
+        boolean hasPort = v.startsWith("[") ? v.contains("]:") : v.indexOf(':') >= 0 && v.indexOf(':') == v.lastIndexOf(':');
+        boolean bareIpv6 = !v.startsWith("[") && v.indexOf(':') != v.lastIndexOf(':');
         try {
-            int p = Integer.parseInt(text);
-            if (p >= 1 && p <= 65535) {
-                return p;
-            }
-        } catch (NumberFormatException e) {
-            // the message below
+            ManagerAddress a = ManagerAddress.parse(hasPort ? v : (bareIpv6 ? "[" + v + "]" : v) + ":53");
+            return new InetSocketAddress(a.host(), a.port());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--dns-upstream \"" + value + "\": expected ADDR[:PORT] with a port of"
+                    + " 1 to 65535, e.g. 10.0.0.2 or 10.0.0.2:5353");
         }
-        throw new IllegalArgumentException("--dns-upstream \"" + value + "\": the port must be 1 to 65535");
     }
 }
