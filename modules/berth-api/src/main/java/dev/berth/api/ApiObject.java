@@ -5,7 +5,8 @@ package dev.berth.api;
  *
  * <p>The set of kinds is closed; every consumer can switch over it exhaustively.
  */
-public sealed interface ApiObject permits Service, Task, Node, Cluster, Endpoints {
+public sealed interface ApiObject permits Service, Task, Node, Cluster, Endpoints,
+        ServiceRevision {
 
     /** The API group and version every object of this release carries. */
     String API_VERSION = "berth.dev/v1";

@@ -24,8 +24,12 @@ public final class Kind<T extends ApiObject> {
     public static final Kind<Endpoints> ENDPOINTS =
             new Kind<>("Endpoints", "endpoints", "endpoints", List.of("ep"), Endpoints.class, false);
 
+    public static final Kind<ServiceRevision> SERVICE_REVISION = new Kind<>("ServiceRevision",
+            "servicerevisions", "servicerevision", List.of("revision", "revisions", "rev"), ServiceRevision.class,
+            false);
+
     /** Every kind, in the order the CLI lists them. */
-    public static final List<Kind<?>> ALL = List.of(SERVICE, TASK, NODE, CLUSTER, ENDPOINTS);
+    public static final List<Kind<?>> ALL = List.of(SERVICE, TASK, NODE, CLUSTER, ENDPOINTS, SERVICE_REVISION);
 
     private final String name;
     private final String plural;

@@ -111,7 +111,7 @@ class CodecTest {
     @Test
     void unknownKindAndVersionAreNamed() {
         assertThatThrownBy(() -> Codec.decodeAll("apiVersion: berth.dev/v1\nkind: Deployment\nmetadata: {name: a}\n"))
-                .hasMessage("kind: unknown kind \"Deployment\": known kinds are Service, Task, Node, Cluster, Endpoints");
+                .hasMessage("kind: unknown kind \"Deployment\": known kinds are Service, Task, Node, Cluster, Endpoints, ServiceRevision");
         assertThatThrownBy(() -> Codec.decodeAll("apiVersion: apps/v1\nkind: Service\n"))
                 .hasMessageStartingWith("apiVersion: unsupported version \"apps/v1\"");
         assertThatThrownBy(() -> Codec.decodeAll("kind: Service\n"))
