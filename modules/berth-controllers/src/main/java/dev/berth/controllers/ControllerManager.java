@@ -8,6 +8,7 @@ import dev.berth.api.Service;
 import dev.berth.api.Task;
 import dev.berth.controllers.network.NetworkController;
 import dev.berth.controllers.reaper.TaskReaper;
+import dev.berth.controllers.rollout.RolloutController;
 import dev.berth.controllers.scheduler.SchedulerController;
 import dev.berth.controllers.service.ServiceController;
 import dev.berth.api.Ids;
@@ -22,8 +23,8 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Runs the leader's controllers: the service controller, the scheduler, the task reaper and the
- * network controller, over one set of informers (services; tasks indexed by service and by node;
+ * Runs the leader's controllers: the service controller, the scheduler, the task reaper, the
+ * network controller and the rollout controller, over one set of informers (services; tasks indexed by service and by node;
  * nodes; clusters; endpoints).
  *
  * <p>The manager process calls {@link #start()} when it wins the etcd election and {@link #close()}
@@ -76,6 +77,7 @@ public final class ControllerManager implements AutoCloseable {
             TaskReaper reaper = new TaskReaper(store, services, tasks, clusters, clock);
             NetworkController network = new NetworkController(store, services, tasks, nodes, clusters, endpoints,
                     clock, Ids::random);
+            RolloutController rollouts = new RolloutController(store, services, tasks, nodes, clock, 1);
 
             for (Informer<?> informer : informers) {
                 informer.start();
@@ -88,7 +90,9 @@ public final class ControllerManager implements AutoCloseable {
             controllers.add(reaper);
             network.start();
             controllers.add(network);
-            LOG.info("controllers started (services, scheduler, reaper, network)");
+            rollouts.start();
+            controllers.add(rollouts);
+            LOG.info("controllers started (services, scheduler, reaper, network, rollouts)");
         } catch (RuntimeException e) {
             stopAll();
             closed = true;

@@ -149,7 +149,9 @@ public final class ServiceController implements AutoCloseable {
                 || (oldT.status().state() == TaskState.RUNNING) != (newT.status().state() == TaskState.RUNNING)
                 || oldT.spec().slot() != newT.spec().slot()
                 // a running task that becomes healthy (or stops being) changes the running count
-                || oldT.status().passesHealthCheck() != newT.status().passesHealthCheck()) {
+                || oldT.status().passesHealthCheck() != newT.status().passesHealthCheck()
+                // the rollout controller asked for a start-first replacement
+                || !oldT.metadata().annotations().equals(newT.metadata().annotations())) {
             return true;
         }
         // assigned to a node that went away meanwhile: the node's event may have come first

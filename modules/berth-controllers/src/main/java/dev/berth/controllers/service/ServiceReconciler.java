@@ -12,6 +12,7 @@ import dev.berth.api.Task;
 import dev.berth.api.TaskSpec;
 import dev.berth.api.TaskState;
 import dev.berth.api.TaskStatus;
+import dev.berth.api.TaskTemplate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -52,6 +53,15 @@ public final class ServiceReconciler {
     static final String NODE_REMOVED = "node removed";
     /** Why a task is shut down when its node no longer matches its placement constraints. */
     static final String CONSTRAINTS_UNMET = "node no longer satisfies the service's constraints";
+
+    /**
+     * Annotation the rollout controller puts on an outdated task to have it replaced start-first:
+     * the service controller then creates a task of the current template in the same place while
+     * the outdated one keeps running, and the rollout controller shuts the outdated one down once
+     * its replacement is up. Creating stays the service controller's job alone, so that one
+     * controller's creation expectations cover every new task.
+     */
+    public static final String START_REPLACEMENT = "berth.rollout/start-replacement";
 
     private ServiceReconciler() {
     }
@@ -125,19 +135,33 @@ public final class ServiceReconciler {
             reconcileReplicated(svc, owned, nodesById, now, ids, actions, shutDown, wake);
         }
         int running = 0;
+        int updated = 0;
+        TaskTemplate current = svc.spec().taskTemplate();
         for (Task task : owned) {
             // as Swarm's, a task with a health check counts once it is healthy
-            if (!shutDown.contains(task.id()) && task.status().state() == TaskState.RUNNING
-                    && task.spec().desiredState() == TaskState.RUNNING && task.status().passesHealthCheck()) {
+            if (!shutDown.contains(task.id()) && isUp(task)) {
                 running++;
+                if (task.spec().template().equals(current)) {
+                    updated++;
+                }
             }
         }
-        ServiceStatus status = new ServiceStatus(desired, running, svc.metadata().generation());
+        ServiceStatus status = svc.status().withCounts(desired, running, updated, svc.metadata().generation());
         List<ServiceAction> out = orphanOnRemovedNodes(serviceName, tasks, nodesById, actions, shutDown, now);
         if (!status.equals(svc.status())) {
             out.add(new ServiceAction.UpdateServiceStatus(svc.withStatus(status)));
         }
         return new Decision(out, wake.at);
+    }
+
+    /**
+     * Whether {@code task} is up: meant to run, reported running and, with a health check,
+     * healthy. Only such tasks count in {@link ServiceStatus#running()} and finish a rollout's
+     * slot.
+     */
+    public static boolean isUp(Task task) {
+        return task.status().state() == TaskState.RUNNING && task.spec().desiredState() == TaskState.RUNNING
+                && task.status().passesHealthCheck();
     }
 
     /**
@@ -194,6 +218,7 @@ public final class ServiceReconciler {
     private static void reconcileReplicated(Service svc, List<Task> owned, Map<String, Node> nodes,
             Instant now, Supplier<String> ids, List<ServiceAction> actions, Set<String> shutDown, Wake wake) {
         int replicas = svc.spec().replicas();
+        TaskTemplate current = svc.spec().taskTemplate();
         Map<List<String>, Optional<List<Constraint>>> parsed = new HashMap<>();
         TreeMap<Integer, List<Task>> bySlot = new TreeMap<>();
         Sorted<Integer> byPlace = Sorted.of(owned, t -> t.spec().slot());
@@ -230,14 +255,16 @@ public final class ServiceReconciler {
         for (Task task : byPlace.stopped()) {
             int slot = task.spec().slot();
             List<Task> slotHistory = history.computeIfAbsent(slot, s -> new ArrayList<>());
-            // a slot out of range or still held by another task gets no replacement
-            boolean replaceable = slot > 0 && slot <= replicas && !bySlot.containsKey(slot);
+            // a slot out of range or still held by another task gets no replacement, unless the
+            // task holding it waits for a start-first replacement (this one may have been it)
+            boolean replaceable = slot > 0 && slot <= replicas
+                    && (!bySlot.containsKey(slot) || awaitsReplacement(bySlot.get(slot), current,
+                            svc.status().revision()));
             slotHistory.add(stopOnItsOwn(task, slotHistory, replaceable, now, actions, shutDown));
         }
         for (int slot = 1; slot <= replicas; slot++) {
             List<Task> live = bySlot.getOrDefault(slot, List.of());
-            if (!live.isEmpty()) {
-                keepMostAdvanced(live, actions, shutDown, now);
+            if (!live.isEmpty() && !settlePlace(live, current, svc.status().revision(), actions, shutDown, now)) {
                 continue;
             }
             RestartDecider.SlotState state = RestartDecider.emptySlot(history.getOrDefault(slot, List.of()),
@@ -301,6 +328,7 @@ public final class ServiceReconciler {
     private static int reconcileGlobal(Service svc, List<Task> owned, Map<String, Node> nodes, Instant now,
             Supplier<String> ids, List<ServiceAction> actions, Set<String> shutDown, Wake wake) {
         Optional<List<Constraint>> constraints = constraints(svc);
+        TaskTemplate current = svc.spec().taskTemplate();
         Map<String, List<Task>> byNode = new HashMap<>();
         Sorted<String> byPlace = Sorted.of(owned, t -> t.spec().nodeId());
         Map<String, List<Task>> history = byPlace.history();
@@ -326,7 +354,9 @@ public final class ServiceReconciler {
             List<Task> nodeHistory = history.computeIfAbsent(nodeId, n -> new ArrayList<>());
             // the decision is kept even for a node that cannot take a task now: it applies when
             // the node comes back
-            boolean replaceable = !nodeId.isEmpty() && !byNode.containsKey(nodeId);
+            boolean replaceable = !nodeId.isEmpty()
+                    && (!byNode.containsKey(nodeId) || awaitsReplacement(byNode.get(nodeId), current,
+                            svc.status().revision()));
             nodeHistory.add(stopOnItsOwn(task, nodeHistory, replaceable, now, actions, shutDown));
         }
         int eligible = 0;
@@ -334,12 +364,11 @@ public final class ServiceReconciler {
         sorted.sort(Comparator.comparing(Node::id));
         for (Node node : sorted) {
             List<Task> live = byNode.getOrDefault(node.id(), List.of());
-            if (!live.isEmpty()) {
-                keepMostAdvanced(live, actions, shutDown, now);
-            }
+            boolean wantsTask = live.isEmpty()
+                    || settlePlace(live, current, svc.status().revision(), actions, shutDown, now);
             if (isEligible(node) && matches(constraints, node)) {
                 eligible++;
-                if (live.isEmpty()) {
+                if (wantsTask) {
                     RestartDecider.SlotState state = RestartDecider.emptySlot(
                             history.getOrDefault(node.id(), List.of()), svc.spec().taskTemplate(), now);
                     if (state instanceof RestartDecider.SlotState.CreateNow) {
@@ -401,7 +430,7 @@ public final class ServiceReconciler {
         return true;
     }
 
-    private static boolean owns(Service svc, Task task) {
+    public static boolean owns(Service svc, Task task) {
         return svc.metadata().uid().isEmpty() || task.spec().serviceUid().equals(svc.metadata().uid());
     }
 
@@ -414,6 +443,53 @@ public final class ServiceReconciler {
             .thenComparing(t -> t.spec().nodeId().isEmpty())
             .thenComparing(t -> t.metadata().creationTimestamp().orElse(Instant.MAX))
             .thenComparing(Task::id);
+
+    /**
+     * Settles the live tasks of one place (a slot, or a global service's node): of the tasks of the
+     * current template, and of the outdated ones, the most advanced of each is kept (a place holds
+     * an outdated task next to its start-first replacement during a rollout; the rollout controller
+     * shuts the outdated one down).
+     *
+     * @return whether the place needs a task of the current template created: it has none, and
+     *     its outdated task awaits a start-first replacement
+     */
+    private static boolean settlePlace(List<Task> live, TaskTemplate current, long revision,
+            List<ServiceAction> actions, Set<String> shutDown, Instant now) {
+        List<Task> currentTasks = new ArrayList<>();
+        List<Task> outdated = new ArrayList<>();
+        for (Task task : live) {
+            (task.spec().template().equals(current) ? currentTasks : outdated).add(task);
+        }
+        keepMostAdvanced(currentTasks, actions, shutDown, now);
+        keepMostAdvanced(outdated, actions, shutDown, now);
+        return awaitsReplacement(live, current, revision);
+    }
+
+    /**
+     * Whether a place's live tasks are all outdated and one of them is marked
+     * {@link #START_REPLACEMENT} for the service's current {@code revision}: the place then wants a
+     * new task although it is occupied.
+     */
+    static boolean awaitsReplacement(List<Task> live, TaskTemplate current, long revision) {
+        boolean marked = false;
+        for (Task task : live) {
+            if (task.spec().template().equals(current)) {
+                return false;
+            }
+            marked |= isMarkedFor(task, revision);
+        }
+        return marked;
+    }
+
+    /**
+     * Whether {@code task} is marked {@link #START_REPLACEMENT} by the rollout to {@code revision}.
+     * A mark of an earlier rollout is stale (it survives on a task a rollback made current again):
+     * honouring it would start replacements the current rollout did not choose, beyond its
+     * parallelism and even for a stop-first one; the rollout marks again what it replaces.
+     */
+    public static boolean isMarkedFor(Task task, long revision) {
+        return Long.toString(revision).equals(task.metadata().annotations().get(START_REPLACEMENT));
+    }
 
     private static void keepMostAdvanced(List<Task> live, List<ServiceAction> actions, Set<String> shutDown,
             Instant now) {
@@ -439,7 +515,7 @@ public final class ServiceReconciler {
      * The task with desiredState SHUTDOWN; a task not yet ASSIGNED never reached a node, and its
      * status is the manager's to set, so it is moved straight to SHUTDOWN as well.
      */
-    static Task shutdownOf(Task task, Instant now, String reason) {
+    public static Task shutdownOf(Task task, Instant now, String reason) {
         Task updated = task.withSpec(task.spec().withDesiredState(TaskState.SHUTDOWN));
         if (task.status().state().ordinal() < TaskState.ASSIGNED.ordinal()) {
             updated = updated.withStatus(task.status().movedTo(TaskState.SHUTDOWN, reason, "", now));

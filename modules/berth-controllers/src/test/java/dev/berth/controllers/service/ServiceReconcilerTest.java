@@ -234,7 +234,7 @@ class ServiceReconcilerTest {
                 running(svc, "c", 3, "n3"),
                 task(svc, "d", 3, "n3", TaskState.SHUTDOWN, TaskState.RUNNING, 0));
         Summary summary = run(svc, tasks, NODES);
-        assertThat(summary.status()).contains(new ServiceStatus(3, 2, 7));
+        assertThat(summary.status()).contains(ServiceStatus.EMPTY.withCounts(3, 2, 2, 7));
     }
 
     @Test
@@ -249,13 +249,13 @@ class ServiceReconcilerTest {
                     s.containerId(), s.address(), healths[i])));
         }
         Summary summary = run(svc, tasks, NODES);
-        assertThat(summary.status()).contains(new ServiceStatus(3, 1, 7));
+        assertThat(summary.status()).contains(ServiceStatus.EMPTY.withCounts(3, 1, 1, 7));
     }
 
     @Test
     void statusIsNotWrittenWhenUnchanged() {
         Service svc = replicated("web", 1);
-        svc = svc.withStatus(new ServiceStatus(1, 1, svc.metadata().generation()));
+        svc = svc.withStatus(ServiceStatus.EMPTY.withCounts(1, 1, 1, svc.metadata().generation()));
         List<ServiceAction> actions = ServiceReconciler.reconcile("web", Optional.of(svc),
                 List.of(running(svc, "a", 1, "n1")), NODES, T0, ids());
         assertThat(actions).isEmpty();
