@@ -7,11 +7,15 @@ import dev.berth.api.Kind;
 import dev.berth.api.Node;
 import dev.berth.api.ObjectMeta;
 import dev.berth.api.Service;
+import dev.berth.api.ServiceRevision;
 import dev.berth.api.Task;
+import dev.berth.api.UpdateState;
+import dev.berth.api.UpdateStatus;
 import dev.berth.api.codec.Codec;
 import dev.berth.api.codec.DecodeException;
 import dev.berth.api.validation.Validation;
 import dev.berth.api.validation.ValidationException;
+import dev.berth.controllers.rollout.Revisions;
 import dev.berth.store.Listing;
 import dev.berth.store.ObjectStore;
 import dev.berth.store.StoreException;
@@ -106,10 +110,15 @@ public final class ApiOperations {
         requireFreePorts(object);
         ApiObject toStore = ObjectWrites.forCreate(object, Ids.random(), clock.instant());
         try {
-            ApiObject stored = store.create(toStore);
+            ApiObject stored = store.commit(writes(Optional.empty(), toStore)).stored().get(0);
             LOG.info("created {}", ref(kind, stored.name()));
             return stored;
-        } catch (StoreException.AlreadyExists e) {
+        } catch (StoreException.AlreadyExists | StoreException.Conflict e) {
+            // a transaction reports an existing key as a failed precondition
+            if (e instanceof StoreException.Conflict && store.get(kind, object.name()).isEmpty()) {
+                throw new ApiException(ApiError.conflict(ref(kind, object.name())
+                        + " could not be created while its revisions changed; try again"));
+            }
             throw new ApiException(ApiError.alreadyExists(ref(kind, object.name())
                     + " already exists; use replace (PUT) or apply to change it"));
         }
@@ -144,7 +153,8 @@ public final class ApiOperations {
             }
             ApiObject replacing = ObjectWrites.withClusterNetwork(stored, object, namesNetwork);
             try {
-                ApiObject written = store.update(ObjectWrites.forReplace(stored, replacing));
+                ApiObject written = store.commit(writes(Optional.of(stored), ObjectWrites.forReplace(stored,
+                        replacing))).stored().get(0);
                 LOG.info("replaced {}", ref(kind, name));
                 return written;
             } catch (StoreException.Conflict e) {
@@ -193,7 +203,13 @@ public final class ApiOperations {
                 }
             }
             try {
-                store.delete(kind, name, current);
+                List<WriteOp> ops = new ArrayList<>();
+                ops.add(new WriteOp.Delete(kind, name, current));
+                if (stored instanceof Service service) {
+                    // its revisions go with it
+                    Revisions.of(service, store.list(Kind.SERVICE_REVISION).items()).forEach(r -> ops.add(WriteOp.delete(r)));
+                }
+                commit(ops);
                 LOG.info("deleted {}{}", ref(kind, name), force ? " (forced)" : "");
                 return stored;
             } catch (StoreException.Conflict e) {
@@ -262,7 +278,7 @@ public final class ApiOperations {
                 }
                 if (stored.isEmpty()) {
                     requireCreatable(kind);
-                    ops.add(WriteOp.create(ObjectWrites.forCreate(object, Ids.random(),
+                    ops.addAll(writes(Optional.empty(), ObjectWrites.forCreate(object, Ids.random(),
                             clock.instant())));
                     results.add(new ApplyResult(kind.name(), object.name(), "created"));
                 } else if (ObjectWrites.sameUserContent(stored.get(), object)) {
@@ -270,7 +286,7 @@ public final class ApiOperations {
                 } else {
                     // apply means "make it so": compare against what is stored, not what the file says
                     ApiObject unversioned = object.withMetadata(object.metadata().withResourceVersion(0));
-                    ops.add(WriteOp.update(ObjectWrites.forReplace(stored.get(), unversioned)));
+                    ops.addAll(writes(Optional.of(stored.get()), ObjectWrites.forReplace(stored.get(), unversioned)));
                     results.add(new ApplyResult(kind.name(), object.name(), "configured"));
                 }
             }
@@ -287,6 +303,156 @@ public final class ApiOperations {
         }
     }
 
+    /**
+     * The writes that store {@code toStore} (creating it when {@code stored} is empty, else
+     * replacing it), the object's own write first: for a service, with the revision it records
+     * ({@link Revisions}) and the revisions that expire, so that a service and its history never
+     * disagree. A new service also takes the place of revisions left by an earlier service of
+     * its name.
+     */
+    private List<WriteOp> writes(Optional<? extends ApiObject> stored, ApiObject toStore) {
+        if (!(toStore instanceof Service service)) {
+            return List.of(stored.isEmpty() ? WriteOp.create(toStore) : WriteOp.update(toStore));
+        }
+        List<ServiceRevision> kept = store.list(Kind.SERVICE_REVISION).items();
+        List<WriteOp> ops = new ArrayList<>();
+        Revisions.Write write;
+        if (stored.isEmpty()) {
+            write = Revisions.onCreate(service, clock.instant());
+            ops.add(WriteOp.create(write.service()));
+            // Revisions of this name (an earlier service's, or the stored service's when the name
+            // is taken and the create will fail) give way. One with the key of a new revision is
+            // overwritten at its version instead of deleted and created: etcd refuses a
+            // transaction that touches one key twice ("duplicate key given in txn request").
+            Map<String, ServiceRevision> left = new LinkedHashMap<>();
+            kept.stream().filter(r -> r.serviceName().equals(service.name())).forEach(r -> left.put(r.name(), r));
+            for (ServiceRevision r : write.created()) {
+                ServiceRevision old = left.remove(r.name());
+                ops.add(old == null ? WriteOp.create(r) : WriteOp.update(
+                        r.withMetadata(r.metadata().withResourceVersion(old.metadata().resourceVersion()))));
+            }
+            left.values().forEach(r -> ops.add(WriteOp.delete(r)));
+            return ops;
+        }
+        write = Revisions.onReplace((Service) stored.get(), service, kept, clock.instant());
+        ops.add(WriteOp.update(write.service()));
+        write.expired().forEach(r -> ops.add(WriteOp.delete(r)));
+        write.created().forEach(r -> ops.add(WriteOp.create(r)));
+        return ops;
+    }
+
+    /**
+     * Rolls service {@code name} back (Swarm's {@code service rollback}, Kubernetes'
+     * {@code rollout undo}): to revision {@code toRevision}, or to the one before the current when
+     * it is 0. The revision's spec becomes the service's (with the current replica count) as a new
+     * revision, and the rollout controller replaces the tasks by the service's rollback config.
+     *
+     * @throws ApiException 404 when the service or the revision does not exist, 409 when there is
+     *     no earlier revision
+     */
+    public Service rollback(String name, long toRevision) {
+        for (int attempt = 1; ; attempt++) {
+            Service stored = (Service) get(Kind.SERVICE, name);
+            List<ServiceRevision> kept = store.list(Kind.SERVICE_REVISION).items();
+            List<ServiceRevision> own = Revisions.of(stored, kept);
+            ServiceRevision target;
+            if (toRevision > 0) {
+                target = own.stream().filter(r -> r.revision() == toRevision).findFirst()
+                        .orElseThrow(() -> new ApiException(ApiError.notFound(ref(Kind.SERVICE, name)
+                                + " has no revision " + toRevision + " (kept: " + numbers(own) + ")")));
+            } else {
+                target = Revisions.previous(stored, kept).orElseThrow(() -> new ApiException(ApiError.conflict(
+                        ref(Kind.SERVICE, name) + " has no revision before " + stored.status().revision()
+                                + " to roll back to")));
+            }
+            Revisions.Write write = Revisions.rollback(stored, target, kept, clock.instant(),
+                    "rollback to revision " + target.revision() + " requested");
+            // the revision's ports may have been published by another service since
+            requireFreePorts(write.service());
+            List<WriteOp> ops = new ArrayList<>();
+            ops.add(WriteOp.update(write.service()));
+            write.expired().forEach(r -> ops.add(WriteOp.delete(r)));
+            write.created().forEach(r -> ops.add(WriteOp.create(r)));
+            try {
+                Service written = (Service) store.commit(ops).stored().get(0);
+                LOG.info("service {} rolled back to revision {} (now revision {})", name, target.revision(),
+                        written.status().revision());
+                return written;
+            } catch (StoreException.Conflict | StoreException.AlreadyExists e) {
+                if (attempt >= CAS_ATTEMPTS) {
+                    throw new ApiException(ApiError.conflict(ref(Kind.SERVICE, name)
+                            + " kept changing during the rollback; try again"));
+                }
+            }
+        }
+    }
+
+    /**
+     * Pauses service {@code name}'s rollout ({@code rollout pause}): no further task is replaced
+     * until it is resumed. A new revision the rollout controller has not picked up yet is paused
+     * before it starts.
+     *
+     * @throws ApiException 409 when no rollout is in progress
+     */
+    public Service pauseRollout(String name) {
+        return changeRollout(name, true);
+    }
+
+    /**
+     * Resumes service {@code name}'s paused rollout ({@code rollout resume}); failures are counted
+     * afresh from now.
+     *
+     * @throws ApiException 409 when the rollout is not paused
+     */
+    public Service resumeRollout(String name) {
+        return changeRollout(name, false);
+    }
+
+    private Service changeRollout(String name, boolean pause) {
+        for (int attempt = 1; ; attempt++) {
+            Service stored = (Service) get(Kind.SERVICE, name);
+            UpdateStatus update = stored.status().update();
+            long revision = stored.status().revision();
+            boolean pending = update.revision() != revision && revision > 0;
+            java.time.Instant now = clock.instant();
+            UpdateStatus next;
+            if (pause) {
+                if (pending) {
+                    next = new UpdateStatus(UpdateState.PAUSED, revision, Optional.of(now), Optional.of(now),
+                            "paused by a user");
+                } else if (update.state().isActive()) {
+                    next = update.ended(update.state().paused(), now, "paused by a user");
+                } else {
+                    throw new ApiException(ApiError.conflict(ref(Kind.SERVICE, name) + " has no rollout in progress"
+                            + " to pause (its rollout is " + update.state().value() + ")"));
+                }
+            } else {
+                if (pending || !update.state().isPaused()) {
+                    throw new ApiException(ApiError.conflict(ref(Kind.SERVICE, name) + " has no paused rollout"
+                            + " to resume (its rollout is " + (pending ? "starting" : update.state().value()) + ")"));
+                }
+                next = UpdateStatus.started(update.state().resumed(), revision, now, "resumed by a user");
+            }
+            try {
+                Service written = store.update(stored.withStatus(stored.status().withUpdate(next)));
+                LOG.info("service {}: rollout {}", name, pause ? "paused" : "resumed");
+                return written;
+            } catch (StoreException.Conflict e) {
+                if (attempt >= CAS_ATTEMPTS) {
+                    throw new ApiException(ApiError.conflict(ref(Kind.SERVICE, name)
+                            + " kept changing; try again"));
+                }
+            } catch (StoreException.NotFound e) {
+                throw new ApiException(ApiError.notFound(ref(Kind.SERVICE, name) + " not found"));
+            }
+        }
+    }
+
+    private static String numbers(List<ServiceRevision> revisions) {
+        return revisions.isEmpty() ? "none" : String.join(", ",
+                revisions.stream().map(r -> Long.toString(r.revision())).toList());
+    }
+
     private void commit(List<WriteOp> ops) {
         if (ops.isEmpty()) {
             return;
@@ -296,6 +462,40 @@ public final class ApiOperations {
         for (int from = 0; from < ops.size(); from += max) {
             store.commit(ops.subList(from, Math.min(ops.size(), from + max)));
         }
+    }
+
+    /**
+     * The revision a rollback request names: its {@code toRevision}, or 0 (the previous one) for an
+     * empty body or {@code {}}.
+     *
+     * @throws ApiException 400 on field {@code toRevision} for anything but a positive integer or
+     *     for another field
+     */
+    public static long decodeRollback(String body, String contentType) {
+        if (body.isBlank()) {
+            return 0;
+        }
+        List<JsonNode> documents = Bodies.readDocuments(body, contentType);
+        if (documents.size() != 1 || !documents.get(0).isObject()) {
+            throw new ApiException(ApiError.badRequest("", "expected one object like {\"toRevision\": 2}"));
+        }
+        JsonNode document = documents.get(0);
+        for (java.util.Iterator<String> names = document.fieldNames(); names.hasNext(); ) {
+            String field = names.next();
+            if (!field.equals("toRevision")) {
+                throw new ApiException(ApiError.badRequest(field, field + ": unknown field (expected toRevision)"));
+            }
+        }
+        JsonNode to = document.path("toRevision");
+        if (to.isMissingNode() || to.isNull()) {
+            return 0;
+        }
+        // canConvertToLong: a number beyond a long would otherwise wrap to another revision's
+        if (!to.canConvertToExactIntegral() || !to.canConvertToLong() || to.asLong() < 1 || to.isTextual()) {
+            throw new ApiException(ApiError.badRequest("toRevision", "toRevision: expected a revision number"
+                    + " (1 or more), got " + to));
+        }
+        return to.asLong();
     }
 
     /** Parses the body of a node registration. */

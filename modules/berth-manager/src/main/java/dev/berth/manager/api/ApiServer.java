@@ -134,6 +134,11 @@ public final class ApiServer implements AutoCloseable {
         // before /api/v1/:kind, which would take "join-tokens" for an unknown kind
         router.get("/api/v1/join-tokens").handler(this::joinTokens);
         router.post("/api/v1/join-tokens/:role/rotate").handler(this::rotateJoinToken);
+        router.post("/api/v1/services/:name/rollback").handler(this::rollback);
+        router.post("/api/v1/services/:name/pause").handler(ctx -> blocking(ctx,
+                () -> operations.pauseRollout(ctx.pathParam("name")), (c, o) -> send(c, 200, o)));
+        router.post("/api/v1/services/:name/resume").handler(ctx -> blocking(ctx,
+                () -> operations.resumeRollout(ctx.pathParam("name")), (c, o) -> send(c, 200, o)));
         router.get("/api/v1/:kind").handler(this::list);
         router.post("/api/v1/:kind").handler(this::create);
         router.get("/api/v1/:kind/:name").handler(this::get);
@@ -223,6 +228,12 @@ public final class ApiServer implements AutoCloseable {
                                 "true".equalsIgnoreCase(ctx.request().getParam("force")))
                         : operations.delete(k, ctx.pathParam("name"), resourceVersion(ctx)),
                 (c, o) -> send(c, 200, o)));
+    }
+
+    /** {@code POST /api/v1/services/NAME/rollback} with {@code {}} or {@code {"toRevision": N}}. */
+    private void rollback(RoutingContext ctx) {
+        blocking(ctx, () -> operations.rollback(ctx.pathParam("name"),
+                ApiOperations.decodeRollback(body(ctx), contentType(ctx))), (c, o) -> send(c, 200, o));
     }
 
     private void apply(RoutingContext ctx) {
