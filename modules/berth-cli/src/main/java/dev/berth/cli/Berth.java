@@ -11,6 +11,7 @@ import dev.berth.cli.commands.JoinCommand;
 import dev.berth.cli.commands.JoinTokenCommand;
 import dev.berth.cli.commands.LeaveCommand;
 import dev.berth.cli.commands.NodeCommand;
+import dev.berth.cli.commands.RolloutCommand;
 import dev.berth.cli.commands.ServiceCommand;
 import dev.berth.cli.commands.StatusCommand;
 import dev.berth.cli.commands.StopCommand;
@@ -43,6 +44,7 @@ import picocli.CommandLine.Spec;
             DescribeCommand.class,
             DeleteCommand.class,
             ServiceCommand.class,
+            RolloutCommand.class,
             NodeCommand.class,
             LeaveCommand.class,
             CompletionCommand.class,

@@ -38,7 +38,8 @@ class HelpTest {
         List<List<String>> paths = commandPaths(root, List.of());
         assertThat(paths).extracting(p -> String.join(" ", p)).contains("init", "status", "stop", "apply", "get",
                 "describe", "delete", "service create", "service ls", "service ps", "service inspect",
-                "service scale", "service rm", "node ls", "node inspect", "node update", "node ps", "node rm", "leave",
+                "service scale", "service rm", "service update", "service rollback", "rollout status", "rollout history",
+                "rollout undo", "rollout pause", "rollout resume", "node ls", "node inspect", "node update", "node ps", "node rm", "leave",
                 "completion");
         CliRunner cli = new CliRunner(Optional.empty(), home);
         for (List<String> path : paths) {
@@ -84,7 +85,8 @@ class HelpTest {
     void completionPrintsPicocliBashScript() {
         CliRunner.Run run = new CliRunner(Optional.empty(), home).run("completion", "bash");
         assertThat(run.code()).isZero();
-        assertThat(run.out()).contains("complete -F _complete_berth").contains("service").contains("--replicas");
+        assertThat(run.out()).contains("complete -F _complete_berth").contains("service").contains("--replicas")
+                .contains("rollout").contains("--update-parallelism").contains("--to-revision");
         assertThat(new CliRunner(Optional.empty(), home).run("completion", "fish").code()).isEqualTo(2);
     }
 }

@@ -336,6 +336,33 @@ public final class ApiClient {
         }
     }
 
+    // ---- rollouts (berth rollout, service rollback) -----------------------------------------
+
+    /**
+     * {@code POST /api/v1/services/{name}/rollback}: back to the revision before the current one,
+     * or to {@code toRevision}; returns the service as stored (its {@code status.revision} is the
+     * new revision). 404 for no such service or revision, 409 when there is no earlier revision.
+     */
+    public dev.berth.api.Service rollback(String name, Optional<Long> toRevision) {
+        String body = toRevision.map(n -> "{\"toRevision\":" + n + "}").orElse("{}");
+        return serviceAction(name, "rollback", body);
+    }
+
+    /** {@code POST /api/v1/services/{name}/pause}: pauses the running rollout (409 when none runs). */
+    public dev.berth.api.Service pause(String name) {
+        return serviceAction(name, "pause", "{}");
+    }
+
+    /** {@code POST /api/v1/services/{name}/resume}: resumes a paused rollout (409 when not paused). */
+    public dev.berth.api.Service resume(String name) {
+        return serviceAction(name, "resume", "{}");
+    }
+
+    private dev.berth.api.Service serviceAction(String name, String action, String body) {
+        return object(Kind.SERVICE, send(request(path(Kind.SERVICE, name) + "/" + action)
+                .header("Content-Type", JSON).POST(HttpRequest.BodyPublishers.ofString(body)).build()));
+    }
+
     // ---- node lifecycle (berth node rm) -----------------------------------------------------
 
     /**

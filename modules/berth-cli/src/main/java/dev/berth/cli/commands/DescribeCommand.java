@@ -42,6 +42,8 @@ public final class DescribeCommand extends BerthCommand {
             out().print(Describe.node(n, tasks, hostnames, now()));
         } else if (kind == Kind.TASK) {
             out().print(Describe.task(client().get(Kind.TASK, name), hostnames, now()));
+        } else if (kind == Kind.SERVICE_REVISION) {
+            out().print(Describe.revision(client().get(Kind.SERVICE_REVISION, name), now()));
         } else if (kind == Kind.ENDPOINTS) {
             out().print(Describe.endpoints(client().get(Kind.ENDPOINTS, name), hostnames, now()));
         } else {

@@ -21,11 +21,12 @@ import picocli.CommandLine.Parameters;
 /** {@code berth get KIND [NAME]}: lists or shows objects, as a table, YAML, JSON or names; {@code -w} keeps watching. */
 @Command(name = "get", mixinStandardHelpOptions = true,
         description = {"Show objects of one kind as a table, YAML, JSON or names.",
-            "KIND is services (svc), tasks, nodes (no), clusters or endpoints (ep); singular, plural or alias."})
+            "KIND is services (svc), tasks, nodes (no), clusters, endpoints (ep) or servicerevisions (rev);",
+            "singular, plural or alias. A service's revisions: berth get rev -l berth.service=NAME."})
 public final class GetCommand extends BerthCommand {
 
     @Parameters(index = "0", paramLabel = "KIND", converter = Converters.KindWord.class,
-            description = "services, tasks, nodes, clusters or endpoints")
+            description = "services, tasks, nodes, clusters, endpoints or servicerevisions")
     private Kind<?> kind;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "Show only this object.")

@@ -7,12 +7,14 @@ import picocli.CommandLine.Spec;
 
 /** {@code berth service}: Swarm's service commands. Without a subcommand it prints its usage. */
 @Command(name = "service", mixinStandardHelpOptions = true,
-        description = "Manage services the Swarm way (create, ls, ps, inspect, scale, rm).",
+        description = "Manage services the Swarm way (create, ls, ps, inspect, update, rollback, scale, rm).",
         subcommands = {
             ServiceCreateCommand.class,
             ServiceLsCommand.class,
             ServicePsCommand.class,
             ServiceInspectCommand.class,
+            ServiceUpdateCommand.class,
+            ServiceRollbackCommand.class,
             ServiceScaleCommand.class,
             ServiceRmCommand.class
         })

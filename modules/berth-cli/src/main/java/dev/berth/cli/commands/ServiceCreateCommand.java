@@ -5,16 +5,20 @@ import dev.berth.api.HealthCheck;
 import dev.berth.api.PortConfig;
 import dev.berth.api.Service;
 import dev.berth.api.ServiceMode;
+import dev.berth.api.ServiceSpec;
 import dev.berth.cli.BerthCommand;
 import dev.berth.cli.flags.Converters;
 import dev.berth.cli.flags.HealthFlags;
 import dev.berth.cli.flags.KeyValues;
 import dev.berth.cli.flags.ServiceFlags;
+import dev.berth.cli.flags.ServiceUpdates;
+import dev.berth.cli.flags.UpdateOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -103,6 +107,9 @@ public final class ServiceCreateCommand extends BerthCommand {
     @Option(names = "--init", description = "Run an init process as PID 1 that forwards signals and reaps processes.")
     private boolean init;
 
+    @Mixin
+    private UpdateOptions rolloutOptions;
+
     @Parameters(index = "0", paramLabel = "IMAGE", description = "The container image.")
     private String image;
 
@@ -137,6 +144,8 @@ public final class ServiceCreateCommand extends BerthCommand {
             for (String p : placementPrefs) {
                 ServiceFlags.parsePreference(p);
             }
+            rolloutOptions.update().validate();
+            rolloutOptions.rollback().validate();
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -146,9 +155,27 @@ public final class ServiceCreateCommand extends BerthCommand {
                 placementPrefs, healthCheck, init);
     }
 
+    /**
+     * The service to create: {@link ServiceFlags#toService()} with the {@code --update-*} and
+     * {@code --rollback-*} flags laid over Swarm's defaults (unchanged when none is given, so the
+     * object still equals the YAML without those fields).
+     */
+    Service service() {
+        ServiceFlags flags = flags();
+        Service service = flags.toService();
+        ServiceSpec spec = service.spec();
+        try {
+            return service.withSpec(ServiceUpdates.withUpdateConfigs(spec,
+                    rolloutOptions.update().applyTo(spec.update()),
+                    rolloutOptions.rollback().applyTo(spec.rollback())));
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
     @Override
     protected int run() {
-        Service created = client().create(flags().toService());
+        Service created = client().create(service());
         out().println("service/" + created.name() + " created");
         return 0;
     }

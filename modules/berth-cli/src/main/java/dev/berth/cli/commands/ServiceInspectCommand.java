@@ -46,7 +46,7 @@ public final class ServiceInspectCommand extends BerthCommand {
                 Service s = services.get(i);
                 // the network controller names a service's Endpoints after it; none yet is fine
                 Optional<Endpoints> endpoints = client().find(Kind.ENDPOINTS, s.name());
-                out().print((i > 0 ? "\n" : "") + Describe.servicePretty(s, endpoints));
+                out().print((i > 0 ? "\n" : "") + Describe.servicePretty(s, endpoints, Optional.of(now())));
             }
             return 0;
         }

@@ -12,7 +12,10 @@ import dev.berth.api.RestartPolicy;
 import dev.berth.api.Service;
 import dev.berth.api.ServiceSpec;
 import dev.berth.api.Task;
+import dev.berth.api.ServiceRevision;
 import dev.berth.api.UpdateConfig;
+import dev.berth.api.UpdateState;
+import dev.berth.api.UpdateStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,7 +89,17 @@ public final class Describe {
                 .field("Health check", healthCheck(spec.healthCheck()))
                 .field("Init", spec.init() ? "yes" : "no")
                 .field("Status", "replicas " + s.status().replicas() + ", running " + s.status().running()
-                        + ", observed generation " + s.status().observedGeneration());
+                        + ", updated " + s.status().updated() + ", observed generation "
+                        + s.status().observedGeneration())
+                .field("Revision", s.status().revision() == 0 ? "<none>" : s.status().revision());
+        UpdateStatus u = s.status().update();
+        if (u.state() != UpdateState.NONE) {
+            d.field("Update status", u.state().value() + " (to revision " + u.revision() + ")"
+                    + (u.message().isEmpty() ? "" : ": " + u.message()));
+            u.startedAt().ifPresent(t -> d.field("Update started", t + " (" + Ages.ago(Optional.of(t), now) + ")"));
+            u.completedAt().ifPresent(t -> d.field("Update completed", t + " (" + Ages.ago(Optional.of(t), now)
+                    + ")"));
+        }
         return d.render(tasksSection(tasks, hostnames, now));
     }
 
@@ -162,6 +175,14 @@ public final class Describe {
      * gave it one.
      */
     public static String servicePretty(Service s, Optional<Endpoints> endpoints) {
+        return servicePretty(s, endpoints, Optional.empty());
+    }
+
+    /**
+     * {@link #servicePretty(Service, Optional)}, with the rollout's times as {@code 5 seconds ago}
+     * relative to {@code now} when given (else as timestamps).
+     */
+    public static String servicePretty(Service s, Optional<Endpoints> endpoints, Optional<Instant> now) {
         ServiceSpec spec = s.spec();
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"ID:", s.metadata().uid()});
@@ -176,14 +197,29 @@ public final class Describe {
             rows.add(new String[] {"Service Mode:", "Replicated"});
             rows.add(new String[] {" Replicas:", String.valueOf(spec.replicas())});
         }
+        if (s.status().revision() > 0) {
+            rows.add(new String[] {"Revision:", String.valueOf(s.status().revision())});
+        }
+        UpdateStatus u = s.status().update();
+        if (u.state() != UpdateState.NONE) {
+            // docker prints the latest update's state, times and message right after the mode
+            rows.add(new String[] {"UpdateStatus:", ""});
+            rows.add(new String[] {" State:", u.state().value()});
+            rows.add(new String[] {" Revision:", String.valueOf(u.revision())});
+            u.startedAt().ifPresent(t -> rows.add(new String[] {" Started:", when(t, now)}));
+            u.completedAt().ifPresent(t -> rows.add(new String[] {" Completed:", when(t, now)}));
+            if (!u.message().isEmpty()) {
+                rows.add(new String[] {" Message:", u.message()});
+            }
+        }
         if (!spec.placement().constraints().isEmpty()) {
             rows.add(new String[] {"Placement:", ""});
             rows.add(new String[] {" Constraints:", "[" + String.join(" ", spec.placement().constraints()) + "]"});
         }
         rows.add(new String[] {"UpdateConfig:", ""});
-        rows.add(new String[] {" Parallelism:", String.valueOf(spec.update().parallelism())});
-        rows.add(new String[] {" On failure:", spec.update().failureAction().value()});
-        rows.add(new String[] {" Update order:", spec.update().order().value()});
+        rolloutRows(rows, spec.update(), "Update order:");
+        rows.add(new String[] {"RollbackConfig:", ""});
+        rolloutRows(rows, spec.rollback(), "Rollback order:");
         rows.add(new String[] {"ContainerSpec:", ""});
         rows.add(new String[] {" Image:", spec.image()});
         if (!spec.command().isEmpty()) {
@@ -236,6 +272,39 @@ public final class Describe {
             out.append(r[1].isEmpty() ? r[0] : r[0] + " ".repeat(width - r[0].length()) + r[1]).append('\n');
         }
         return out.toString();
+    }
+
+    /** docker's lines of an UpdateConfig or RollbackConfig block. */
+    private static void rolloutRows(List<String[]> rows, UpdateConfig c, String orderLabel) {
+        rows.add(new String[] {" Parallelism:", String.valueOf(c.parallelism())});
+        if (!c.delay().isZero()) {
+            rows.add(new String[] {" Delay:", Durations.format(c.delay())});
+        }
+        rows.add(new String[] {" On failure:", c.failureAction().value()});
+        rows.add(new String[] {" Monitoring Period:", Durations.format(c.monitor())});
+        rows.add(new String[] {" Max failure ratio:", Tables.cpus(c.maxFailureRatio())});
+        rows.add(new String[] {" " + orderLabel, c.order().value()});
+    }
+
+    /** {@code 2026-11-28T12:00:00Z (5 seconds ago)}, or the bare time without a clock. */
+    private static String when(Instant t, Optional<Instant> now) {
+        return now.map(n -> t + " (" + Ages.ago(Optional.of(t), n) + ")").orElse(t.toString());
+    }
+
+    /** A service revision: its service, number, change cause and the spec's main fields. */
+    public static String revision(ServiceRevision r, Instant now) {
+        ServiceSpec spec = r.spec();
+        return meta(r.metadata(), now)
+                .field("Service", r.serviceName() + (r.serviceUid().isEmpty() ? "" : " (" + r.serviceUid() + ")"))
+                .field("Revision", r.revision())
+                .field("Change cause", r.changeCause().isEmpty() ? "<none>" : r.changeCause())
+                .field("Image", spec.image())
+                .field("Replicas", spec.mode() == dev.berth.api.ServiceMode.GLOBAL ? "global" : spec.replicas())
+                .field("Env", spec.env().isEmpty() ? "<none>" : Tables.labels(spec.env()))
+                .field("Ports", spec.ports().isEmpty() ? "<none>" : Tables.ports(spec.ports()))
+                .field("Health check", healthCheck(spec.healthCheck()))
+                .field("Update", update(spec.update()))
+                .render("");
     }
 
     /** A task: its service, slot, node, states and container. */
@@ -354,7 +423,8 @@ public final class Describe {
 
     private static String update(UpdateConfig u) {
         return "parallelism " + u.parallelism() + ", delay " + Durations.format(u.delay()) + ", on failure "
-                + u.failureAction().value() + ", monitor " + Durations.format(u.monitor()) + ", order "
+                + u.failureAction().value() + ", monitor " + Durations.format(u.monitor()) + ", max failure ratio "
+                + Tables.cpus(u.maxFailureRatio()) + ", order "
                 + u.order().value();
     }
 

@@ -9,6 +9,7 @@ import dev.berth.api.PortConfig;
 import dev.berth.api.PublishMode;
 import dev.berth.api.Service;
 import dev.berth.api.ServiceMode;
+import dev.berth.api.ServiceRevision;
 import dev.berth.api.Task;
 import dev.berth.cli.client.ApiInfo;
 import java.time.Instant;
@@ -69,6 +70,12 @@ public final class Tables {
                     h.addAll(List.of("ADDRESS", "CPUS", "MEMORY", "ENGINE", "LABELS"));
                 }
                 break;
+            case "ServiceRevision":
+                h.addAll(List.of("NAME", "SERVICE", "REVISION", "AGE", "CHANGE-CAUSE"));
+                if (wide) {
+                    h.addAll(List.of("IMAGE"));
+                }
+                break;
             case "Endpoints":
                 h.addAll(List.of("NAME", "VIRTUAL IP", "MODE", "PORTS", "ADDRESSES"));
                 if (wide) {
@@ -124,6 +131,11 @@ public final class Tables {
             if (wide) {
                 r.add(age);
             }
+        } else if (object instanceof ServiceRevision v) {
+            r.addAll(List.of(v.name(), v.serviceName(), String.valueOf(v.revision()), age, changeCause(v)));
+            if (wide) {
+                r.add(v.spec().image());
+            }
         } else if (object instanceof Cluster c) {
             r.addAll(List.of(c.name(), age));
             if (wide) {
@@ -132,6 +144,28 @@ public final class Tables {
             }
         }
         return r;
+    }
+
+    // ---- rollouts ----------------------------------------------------------------------------
+
+    /**
+     * {@code berth rollout history}: {@code REVISION CREATED CHANGE-CAUSE}, oldest first, the
+     * service's current revision marked {@code (current)}.
+     */
+    public static Table rolloutHistory(List<ServiceRevision> revisions, long current, Instant now) {
+        Table table = Table.of("REVISION", "CREATED", "CHANGE-CAUSE");
+        revisions.stream().sorted(Comparator.comparingLong(ServiceRevision::revision)).forEach(v -> table.row(
+                v.revision() + (v.revision() == current ? " (current)" : ""),
+                v.metadata().creationTimestamp().isEmpty() ? "<unknown>"
+                        : Ages.ago(v.metadata().creationTimestamp(), now),
+                changeCause(v)));
+        return table;
+    }
+
+    /** A revision's change cause on one line, {@code <none>} when it has none. */
+    static String changeCause(ServiceRevision v) {
+        String cause = v.changeCause().replace('\n', ' ').strip();
+        return cause.isEmpty() ? "<none>" : cause;
     }
 
     // ---- Swarm style --------------------------------------------------------------------------
