@@ -16,6 +16,9 @@
 #   kill I             crash node I: SIGKILL its Berth processes, dockerd, containerd, shims and
 #                      containers; its namespace, address and data stay
 #   revive I           start node I's dockerd and Berth again (same state dir: same node id)
+#   crash-berth I      SIGKILL only node I's Berth processes (on node 1: manager, etcd and its
+#                      agent); its engine and containers keep running
+#   restart-berth I    start node I's Berth again after crash-berth (same state dir)
 #   cut I              partition node I (its link goes down; its processes keep running)
 #   mend I             bring node I's link back up
 #
@@ -441,6 +444,40 @@ cmd_kill() {
   clean_dead_node "$i"
 }
 
+# The pids of node $1's Berth processes (on node 1 the manager, its etcd and its agent), not its
+# engine nor its containers: everything started with node $1's Berth state directory.
+berth_pids() {
+  local i=$1 pid cmd
+  for pid in /proc/[0-9]*; do
+    pid=${pid#/proc/}
+    cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || continue
+    case "$cmd" in
+      *lab.sh*) ;;
+      *"$LAB_STATE/$i/berth"*) echo "$pid" ;;
+    esac
+  done | grep -vxE "$$|$BASHPID|$PPID" || true
+}
+
+cmd_crash_berth() {
+  local i=$1 pids
+  require_node "$i"
+  mapfile -t pids < <(berth_pids "$i")
+  [ ${#pids[@]} -gt 0 ] || die "node $i runs no Berth process"
+  lablog "crash-berth: node $i (${#pids[@]} processes; the engine and containers keep running)"
+  kill_pids "${pids[@]}"
+  rm -f "$LAB_STATE/$i/berth/manager.pid" "$LAB_RUN/$i/agent.pid"
+}
+
+cmd_restart_berth() {
+  local i=$1 pid
+  require_node "$i"
+  if pid=$(berth_pid "$i"); then die "node $i's Berth runs (pid $pid): deploy/lab.sh crash-berth $i first"; fi
+  docker_answers "$i" || die "node $i's engine does not answer (deploy/lab.sh revive $i instead)"
+  lablog "restart-berth: node $i"
+  start_berth "$i"
+  lablog "restart-berth: node $i's Berth is back"
+}
+
 cmd_revive() {
   local i=$1 pid
   require_node "$i"
@@ -487,7 +524,7 @@ main() {
   esac
   [ "$(id -u)" = 0 ] || die "the lab needs root (namespaces, bridges, dockerd)"
   case "$cmd" in
-    up | down | add | kill | revive)
+    up | down | add | kill | revive | crash-berth | restart-berth)
       exec 9>"$LOCK_FILE"
       flock -w 300 9 || die "another lab.sh holds $LOCK_FILE"
       ;;
@@ -508,6 +545,8 @@ main() {
       ;;
     kill) [ $# = 1 ] || die "usage: deploy/lab.sh kill I"; cmd_kill "$1" ;;
     revive) [ $# = 1 ] || die "usage: deploy/lab.sh revive I"; cmd_revive "$1" ;;
+    crash-berth) [ $# = 1 ] || die "usage: deploy/lab.sh crash-berth I"; cmd_crash_berth "$1" ;;
+    restart-berth) [ $# = 1 ] || die "usage: deploy/lab.sh restart-berth I"; cmd_restart_berth "$1" ;;
     cut) [ $# = 1 ] || die "usage: deploy/lab.sh cut I"; cmd_link "$1" down ;;
     mend) [ $# = 1 ] || die "usage: deploy/lab.sh mend I"; cmd_link "$1" up ;;
     *) die "unknown command: $cmd (try --help)" ;;

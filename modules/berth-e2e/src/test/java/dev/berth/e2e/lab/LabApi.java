@@ -23,7 +23,7 @@ final class LabApi {
 
     /** A task as the tests look at it. */
     record TaskView(String id, String service, int slot, String nodeId, String state, String desired,
-            String address) {
+            String address, String image) {
         /**
          * Running and meant to: a task on a node that went down keeps the state its agent last
          * reported (as in Swarm's {@code service ps}) while the manager wants it shut down.
@@ -83,7 +83,8 @@ final class LabApi {
             out.add(new TaskView(t.path("metadata").path("name").asText(), t.path("spec").path("serviceName").asText(),
                     t.path("spec").path("slot").asInt(), t.path("spec").path("nodeId").asText(),
                     t.path("status").path("state").asText(), t.path("spec").path("desiredState").asText(),
-                    t.path("status").path("address").asText("")));
+                    t.path("status").path("address").asText(""),
+                    t.path("spec").path("template").path("image").asText("")));
         }
         return out;
     }

@@ -168,6 +168,19 @@ public final class Lab {
         change(CHANGE_TIMEOUT, List.of("revive", String.valueOf(node.index())));
     }
 
+    /**
+     * Crashes only {@code node}'s Berth (kill -9 of the manager, its etcd and its agent on node 1;
+     * of the agent elsewhere); its engine and containers keep running, as when the JVM dies.
+     */
+    public void crashBerth(LabNode node) {
+        change(CHANGE_TIMEOUT, List.of("crash-berth", String.valueOf(node.index())));
+    }
+
+    /** Starts a {@link #crashBerth crashed} node's Berth again, on the same state. */
+    public void restartBerth(LabNode node) {
+        change(CHANGE_TIMEOUT, List.of("restart-berth", String.valueOf(node.index())));
+    }
+
     /** Partitions {@code node}: its link goes down, its processes keep running. */
     public void cut(LabNode node) {
         change(CHANGE_TIMEOUT, List.of("cut", String.valueOf(node.index())));
