@@ -22,8 +22,11 @@ import java.util.concurrent.TimeoutException;
  */
 public final class EngineContender implements Contender {
 
-    /** Label on every container this contender makes, valued with the run's name; removal goes by it. */
-    static final String LABEL = "dev.berth.bench";
+    /**
+     * Label on every container this contender makes, valued with the run's name; removal goes by it
+     * (also for the rolling-update benchmark's engine containers, which {@link #remove} removes).
+     */
+    public static final String LABEL = "dev.berth.bench";
 
     /**
      * The user-defined bridge network of {@code engine-net}: what a Berth node asks of its engine
@@ -60,7 +63,8 @@ public final class EngineContender implements Contender {
         return onNetwork ? "engine-net" : "engine";
     }
 
-    private void ensureNetwork() {
+    /** Creates the network of {@code engine-net} unless it exists. */
+    public void ensureNetwork() {
         boolean exists = docker.listNetworksCmd().withNameFilter(NETWORK).exec().stream()
                 .anyMatch(n -> NETWORK.equals(n.getName()));
         if (!exists) {
@@ -80,6 +84,19 @@ public final class EngineContender implements Contender {
         }
     }
 
+    /**
+     * {@code base} with what a container on the {@code engine-net} network needs: the network and
+     * its gateway as DNS server, as a Berth node gives its tasks (the address is {@link #address}).
+     */
+    public static HostConfig onNetwork(HostConfig base) {
+        return base.withNetworkMode(NETWORK).withDns(GATEWAY);
+    }
+
+    /** The address of the {@code i}-th container (from 1) on the {@code engine-net} network. */
+    public static String address(int i) {
+        return "10.201." + (2 + i / 250) + "." + (1 + i % 250);
+    }
+
     @Override
     public Timing start(String name, int replicas, Duration timeout) throws Exception {
         if (onNetwork) {
@@ -91,13 +108,12 @@ public final class EngineContender implements Contender {
             List<Future<Double>> started = new ArrayList<>();
             for (int i = 1; i <= replicas; i++) {
                 String container = name + "." + i;
-                String address = "10.201." + (2 + i / 250) + "." + (1 + i % 250);
+                String address = address(i);
                 started.add(pool.submit(() -> {
                     CreateContainerCmd create = docker.createContainerCmd(image).withName(container)
                             .withLabels(Map.of(LABEL, name));
                     if (onNetwork) {
-                        create.withHostConfig(HostConfig.newHostConfig().withNetworkMode(NETWORK)
-                                .withDns(GATEWAY)).withIpv4Address(address);
+                        create.withHostConfig(onNetwork(HostConfig.newHostConfig())).withIpv4Address(address);
                     }
                     String id = create.exec().getId();
                     docker.startContainerCmd(id).exec();

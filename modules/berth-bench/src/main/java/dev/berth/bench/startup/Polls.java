@@ -8,18 +8,19 @@ import java.util.function.IntSupplier;
 
 /**
  * Polling helpers shared by the contenders: every system is watched the same way (a poll every
- * {@link #INTERVAL}), so that the resolution of the figures is the same for all.
+ * {@link #INTERVAL}), so that the resolution of the figures is the same for all. Public because the
+ * rolling-update benchmark ({@code dev.berth.bench.rollout}) watches its systems the same way.
  */
-final class Polls {
+public final class Polls {
 
     /** How often running replicas are counted; the figures' resolution. */
-    static final Duration INTERVAL = Duration.ofMillis(100);
+    public static final Duration INTERVAL = Duration.ofMillis(100);
 
     private Polls() {
     }
 
     /** Seconds since {@code t0} (a {@link System#nanoTime()}). */
-    static double since(long t0) {
+    public static double since(long t0) {
         return (System.nanoTime() - t0) / 1e9;
     }
 
@@ -27,7 +28,7 @@ final class Polls {
      * Polls {@code running} until it reaches {@code replicas}; the timing counts from {@code t0},
      * the create call having returned at {@code created} seconds.
      */
-    static Timing untilRunning(String what, long t0, double created, int replicas, IntSupplier running,
+    public static Timing untilRunning(String what, long t0, double created, int replicas, IntSupplier running,
             Duration timeout) throws InterruptedException, TimeoutException {
         double first = -1;
         while (true) {
@@ -50,7 +51,7 @@ final class Polls {
      * Waits until the engine has no container, running or not, whose name starts with
      * {@code name.}: Swarm and Berth both name containers {@code <service>.<slot>.<task id>}.
      */
-    static void untilNoContainers(DockerClient docker, String name, Duration timeout)
+    public static void untilNoContainers(DockerClient docker, String name, Duration timeout)
             throws InterruptedException, TimeoutException {
         long t0 = System.nanoTime();
         String prefix = "/" + name + ".";

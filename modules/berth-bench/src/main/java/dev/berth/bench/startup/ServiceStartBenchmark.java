@@ -105,7 +105,7 @@ public final class ServiceStartBenchmark {
     }
 
     /** A client of the engine at {@code host} with enough connections for the parallel starts. */
-    static DockerClient docker(String host) {
+    public static DockerClient docker(String host) {
         DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost(host).build();
         ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder().dockerHost(URI.create(host))

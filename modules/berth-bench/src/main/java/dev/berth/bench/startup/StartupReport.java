@@ -37,7 +37,7 @@ public final class StartupReport {
     }
 
     /** The median of values (the mean of the middle two for an even count); empty for none. */
-    static OptionalDouble median(double[] sorted) {
+    public static OptionalDouble median(double[] sorted) {
         if (sorted.length == 0) {
             return OptionalDouble.empty();
         }
@@ -46,7 +46,7 @@ public final class StartupReport {
     }
 
     /** {@code a / b} of two medians, when both exist and b is not zero. */
-    static Optional<Double> ratio(OptionalDouble a, OptionalDouble b) {
+    public static Optional<Double> ratio(OptionalDouble a, OptionalDouble b) {
         if (a.isEmpty() || b.isEmpty() || b.getAsDouble() == 0) {
             return Optional.empty();
         }
