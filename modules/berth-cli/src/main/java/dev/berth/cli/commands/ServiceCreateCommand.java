@@ -8,7 +8,7 @@ import dev.berth.api.ServiceMode;
 import dev.berth.api.ServiceSpec;
 import dev.berth.cli.BerthCommand;
 import dev.berth.cli.flags.Converters;
-import dev.berth.cli.flags.HealthFlags;
+import dev.berth.cli.flags.HealthOptions;
 import dev.berth.cli.flags.KeyValues;
 import dev.berth.cli.flags.ServiceFlags;
 import dev.berth.cli.flags.ServiceUpdates;
@@ -76,36 +76,11 @@ public final class ServiceCreateCommand extends BerthCommand {
             description = "Placement preference, e.g. spread=node.labels.zone. Repeatable.")
     private List<String> placementPrefs = new ArrayList<>();
 
-    @Option(names = "--health-cmd", paramLabel = "CMD",
-            description = "Command run inside the container to check its health (with /bin/sh -c), as docker's.")
-    private String healthCmd;
-
-    @Option(names = "--health-http", paramLabel = "PORT[/PATH]",
-            description = "Health probe: an HTTP GET the agent sends to the task, e.g. 8080/healthz (2xx/3xx is healthy).")
-    private String healthHttp;
-
-    @Option(names = "--health-tcp", paramLabel = "PORT",
-            description = "Health probe: a TCP connection the agent opens to the task's port.")
-    private String healthTcp;
-
-    @Option(names = "--health-interval", paramLabel = "DURATION",
-            description = "Time between health checks, e.g. 5s (default 30s).")
-    private String healthInterval;
-
-    @Option(names = "--health-timeout", paramLabel = "DURATION",
-            description = "How long one health check may take (default 30s).")
-    private String healthTimeout;
-
-    @Option(names = "--health-retries", paramLabel = "N",
-            description = "Consecutive failures that make a task unhealthy (default 3).")
-    private Integer healthRetries;
-
-    @Option(names = "--health-start-period", paramLabel = "DURATION",
-            description = "Time after the start during which failed checks do not count (default 0s).")
-    private String healthStartPeriod;
-
     @Option(names = "--init", description = "Run an init process as PID 1 that forwards signals and reaps processes.")
     private boolean init;
+
+    @Mixin
+    private HealthOptions healthOptions;
 
     @Mixin
     private UpdateOptions rolloutOptions;
@@ -135,10 +110,7 @@ public final class ServiceCreateCommand extends BerthCommand {
         Map<String, String> labelMap;
         Optional<HealthCheck> healthCheck;
         try {
-            healthCheck = new HealthFlags(Optional.ofNullable(healthCmd), Optional.ofNullable(healthHttp),
-                    Optional.ofNullable(healthTcp), Optional.ofNullable(healthInterval),
-                    Optional.ofNullable(healthTimeout), Optional.ofNullable(healthRetries),
-                    Optional.ofNullable(healthStartPeriod)).toHealthCheck();
+            healthCheck = healthOptions.flags().toHealthCheck();
             envMap = KeyValues.parse(env, "--env");
             labelMap = KeyValues.parse(labels, "--label");
             for (String p : placementPrefs) {

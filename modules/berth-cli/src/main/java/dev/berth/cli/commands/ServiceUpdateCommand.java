@@ -5,7 +5,7 @@ import dev.berth.api.Service;
 import dev.berth.api.ServiceSpec;
 import dev.berth.cli.BerthCommand;
 import dev.berth.cli.client.ApiException;
-import dev.berth.cli.flags.HealthFlags;
+import dev.berth.cli.flags.HealthOptions;
 import dev.berth.cli.flags.ServiceUpdates;
 import dev.berth.cli.flags.UpdateOptions;
 import java.time.Duration;
@@ -26,7 +26,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "update", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Update a service, like docker service update: flags not given keep their value.",
             "A change of the task template (image, env, ports, health check...) starts a rolling update, shown"
-                + " until it completes (exit 0), pauses or rolls back (exit 1), unless --detach."})
+                + " until it completes (exit 0), pauses or rolls back (exit 1), unless --detach.",
+            "Health timing flags given alone (--health-interval ...) keep the stored probe."})
 public final class ServiceUpdateCommand extends BerthCommand {
 
     /** A conflict this many times in a row means a writer loop, not bad luck. */
@@ -57,31 +58,10 @@ public final class ServiceUpdateCommand extends BerthCommand {
     private List<String> publishRm = new ArrayList<>();
 
     @Mixin
+    private HealthOptions healthOptions;
+
+    @Mixin
     private UpdateOptions rolloutOptions;
-
-    @Option(names = "--health-cmd", paramLabel = "CMD", description = "A new health check command (with /bin/sh -c).")
-    private String healthCmd;
-
-    @Option(names = "--health-http", paramLabel = "PORT[/PATH]", description = "A new HTTP GET health probe.")
-    private String healthHttp;
-
-    @Option(names = "--health-tcp", paramLabel = "PORT", description = "A new TCP health probe.")
-    private String healthTcp;
-
-    @Option(names = "--health-interval", paramLabel = "DURATION",
-            description = "Time between health checks (alone: keeps the stored probe).")
-    private String healthInterval;
-
-    @Option(names = "--health-timeout", paramLabel = "DURATION", description = "How long one health check may take.")
-    private String healthTimeout;
-
-    @Option(names = "--health-retries", paramLabel = "N",
-            description = "Consecutive failures that make a task unhealthy.")
-    private Integer healthRetries;
-
-    @Option(names = "--health-start-period", paramLabel = "DURATION",
-            description = "Time after the start during which failed checks do not count.")
-    private String healthStartPeriod;
 
     @Option(names = "--no-healthcheck", description = "Remove the health check.")
     private boolean noHealthcheck;
@@ -104,10 +84,7 @@ public final class ServiceUpdateCommand extends BerthCommand {
     ServiceUpdates updates() {
         ServiceUpdates u = new ServiceUpdates(Optional.ofNullable(image), Optional.ofNullable(replicas), envAdd, envRm,
                 publishAdd, publishRm, rolloutOptions.update(), rolloutOptions.rollback(),
-                new HealthFlags(Optional.ofNullable(healthCmd), Optional.ofNullable(healthHttp),
-                        Optional.ofNullable(healthTcp), Optional.ofNullable(healthInterval),
-                        Optional.ofNullable(healthTimeout), Optional.ofNullable(healthRetries),
-                        Optional.ofNullable(healthStartPeriod)), noHealthcheck, Optional.ofNullable(init));
+                healthOptions.flags(), noHealthcheck, Optional.ofNullable(init));
         try {
             u.validate();
         } catch (IllegalArgumentException e) {
