@@ -24,6 +24,17 @@ public interface ObjectStore extends AutoCloseable {
     <T extends ApiObject> Listing<T> list(Kind<T> kind);
 
     /**
+     * The objects of a kind whose name starts with {@code namePrefix}: a key range in etcd, so its
+     * cost follows what it returns, not the size of the kind (a service's revisions,
+     * {@code <service>-<n>}, among every service's).
+     */
+    default <T extends ApiObject> Listing<T> list(Kind<T> kind, String namePrefix) {
+        Listing<T> all = list(kind);
+        return new Listing<>(all.items().stream().filter(o -> o.name().startsWith(namePrefix)).toList(),
+                all.revision());
+    }
+
+    /**
      * Stores a new object.
      *
      * @return the object as stored, with its resourceVersion

@@ -45,6 +45,11 @@ public abstract class ForwardingObjectStore implements ObjectStore {
     }
 
     @Override
+    public <T extends ApiObject> Listing<T> list(Kind<T> kind, String namePrefix) {
+        return delegate.list(kind, namePrefix);
+    }
+
+    @Override
     public <T extends ApiObject> T create(T object) {
         return delegate.create(object);
     }

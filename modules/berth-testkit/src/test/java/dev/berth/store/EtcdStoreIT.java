@@ -60,6 +60,21 @@ class EtcdStoreIT {
     }
 
     @Test
+    void aNamePrefixListsOnlyTheObjectsItStarts(EtcdTestEnv etcd) {
+        EtcdStore store = etcd.newStore();
+        Service web = store.create(service("web", 1));
+        Service webApi = store.create(service("web-api", 1));
+        Service webApi2 = store.create(service("web-api2", 1));
+        store.create(service("webby", 1));
+        store.create(service("db", 1));
+        assertThat(store.list(Kind.SERVICE, "web-").items()).containsExactly(webApi, webApi2);
+        assertThat(store.list(Kind.SERVICE, "web-api").items()).containsExactly(webApi, webApi2);
+        assertThat(store.list(Kind.SERVICE, "web").items()).hasSize(4).contains(web);
+        assertThat(store.list(Kind.SERVICE, "nope-").items()).isEmpty();
+        assertThat(store.list(Kind.SERVICE, "").items()).hasSize(5);
+    }
+
+    @Test
     void prefixesIsolateStores(EtcdTestEnv etcd) {
         EtcdStore store = etcd.newStore();
         EtcdStore other = etcd.register(EtcdStore.over(etcd.client(), etcd.prefix() + "-other"));

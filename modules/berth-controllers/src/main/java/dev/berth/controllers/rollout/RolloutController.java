@@ -201,7 +201,7 @@ public final class RolloutController implements AutoCloseable {
     /** The service's writes: a rollback (spec, revision, state) or the new rollout state. */
     private List<WriteOp> serviceWrites(Service service, RolloutPlanner.Plan plan, Instant now) {
         if (plan.rollback().isPresent()) {
-            List<ServiceRevision> kept = store.list(Kind.SERVICE_REVISION).items();
+            List<ServiceRevision> kept = store.list(Kind.SERVICE_REVISION, service.name() + "-").items();
             Optional<ServiceRevision> previous = Revisions.previous(service, kept);
             Optional<PortClaims.Clash> clash = previous.flatMap(p -> PortClaims.firstClash(
                     service.withSpec(p.spec()), services.list()));

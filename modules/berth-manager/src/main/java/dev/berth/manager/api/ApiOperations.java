@@ -207,7 +207,7 @@ public final class ApiOperations {
                 ops.add(new WriteOp.Delete(kind, name, current));
                 if (stored instanceof Service service) {
                     // its revisions go with it
-                    Revisions.of(service, store.list(Kind.SERVICE_REVISION).items()).forEach(r -> ops.add(WriteOp.delete(r)));
+                    Revisions.of(service, revisionsOf(service.name())).forEach(r -> ops.add(WriteOp.delete(r)));
                 }
                 commit(ops);
                 LOG.info("deleted {}{}", ref(kind, name), force ? " (forced)" : "");
@@ -314,7 +314,7 @@ public final class ApiOperations {
         if (!(toStore instanceof Service service)) {
             return List.of(stored.isEmpty() ? WriteOp.create(toStore) : WriteOp.update(toStore));
         }
-        List<ServiceRevision> kept = store.list(Kind.SERVICE_REVISION).items();
+        List<ServiceRevision> kept = revisionsOf(service.name());
         List<WriteOp> ops = new ArrayList<>();
         Revisions.Write write;
         if (stored.isEmpty()) {
@@ -342,6 +342,16 @@ public final class ApiOperations {
     }
 
     /**
+     * The stored revisions named after service {@code name} ({@code <name>-<n>}, read as one key
+     * range: every service write reads them, so their cost must not grow with the cluster's
+     * services). Services named {@code <name>-<more>} may add theirs; {@link Revisions#of} sorts
+     * them out by name and uid.
+     */
+    private List<ServiceRevision> revisionsOf(String name) {
+        return store.list(Kind.SERVICE_REVISION, name + "-").items();
+    }
+
+    /**
      * Rolls service {@code name} back (Swarm's {@code service rollback}, Kubernetes'
      * {@code rollout undo}): to revision {@code toRevision}, or to the one before the current when
      * it is 0. The revision's spec becomes the service's (with the current replica count) as a new
@@ -353,7 +363,7 @@ public final class ApiOperations {
     public Service rollback(String name, long toRevision) {
         for (int attempt = 1; ; attempt++) {
             Service stored = (Service) get(Kind.SERVICE, name);
-            List<ServiceRevision> kept = store.list(Kind.SERVICE_REVISION).items();
+            List<ServiceRevision> kept = revisionsOf(name);
             List<ServiceRevision> own = Revisions.of(stored, kept);
             ServiceRevision target;
             if (toRevision > 0) {

@@ -164,7 +164,12 @@ public final class EtcdStore implements ObjectStore {
 
     @Override
     public <T extends ApiObject> Listing<T> list(Kind<T> kind) {
-        String start = kindPrefix(kind);
+        return list(kind, "");
+    }
+
+    @Override
+    public <T extends ApiObject> Listing<T> list(Kind<T> kind, String namePrefix) {
+        String start = kindPrefix(kind) + namePrefix;
         ByteSequence end = bytes(rangeEnd(start));
         List<T> items = new ArrayList<>();
         long revision = 0;
@@ -323,7 +328,7 @@ public final class EtcdStore implements ObjectStore {
         return ByteSequence.from(s, StandardCharsets.UTF_8);
     }
 
-    /** The end of the key range of everything under {@code prefix} (which ends with '/'). */
+    /** The end of the key range of every key that starts with {@code prefix} (its last character one up). */
     static String rangeEnd(String prefix) {
         return prefix.substring(0, prefix.length() - 1) + (char) (prefix.charAt(prefix.length() - 1) + 1);
     }
