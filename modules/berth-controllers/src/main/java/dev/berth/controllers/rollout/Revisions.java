@@ -78,7 +78,7 @@ public final class Revisions {
         created.add(revision(stored, next, replacing.spec(),
                 causeOr(replacing.metadata().annotations(), stored.metadata().annotations(),
                         SpecDiff.describe(stored.spec(), replacing.spec())), now));
-        Service written = replacing.withStatus(replacing.status().withRevision(next)
+        Service written = replacing.withStatus(noneUpdated(replacing.status()).withRevision(next)
                 .withUpdate(UpdateStatus.started(UpdateState.UPDATING, next, now, "")));
         return new Write(written, created, expired(own, created.size()));
     }
@@ -94,8 +94,8 @@ public final class Revisions {
         long next = Math.max(stored.status().revision(), newest(own)) + 1;
         ServiceSpec spec = to.spec().withReplicas(stored.spec().replicas());
         ObjectMeta meta = stored.metadata().withGeneration(stored.metadata().generation() + 1);
-        Service written = stored.withMetadata(meta).withSpec(spec).withStatus(stored.status().withRevision(next)
-                .withUpdate(UpdateStatus.started(UpdateState.ROLLBACK_STARTED, next, now, message)));
+        Service written = stored.withMetadata(meta).withSpec(spec).withStatus(noneUpdated(stored.status())
+                .withRevision(next).withUpdate(UpdateStatus.started(UpdateState.ROLLBACK_STARTED, next, now, message)));
         ServiceRevision created = revision(stored, next, spec, "rollback to revision " + to.revision(), now);
         return new Write(written, List.of(created), expired(own, 1));
     }
@@ -116,6 +116,15 @@ public final class Revisions {
                 .filter(r -> r.serviceName().equals(service.name()) && r.serviceUid().equals(service.metadata().uid()))
                 .sorted(Comparator.comparingLong(ServiceRevision::revision))
                 .toList();
+    }
+
+    /**
+     * The status with no task counted as updated: at the write of a new template no task has it
+     * yet, and a client following the rollout must not read the old template's count as progress
+     * until the service controller counts again.
+     */
+    private static dev.berth.api.ServiceStatus noneUpdated(dev.berth.api.ServiceStatus status) {
+        return status.withCounts(status.replicas(), status.running(), 0, status.observedGeneration());
     }
 
     private static long newest(List<ServiceRevision> own) {

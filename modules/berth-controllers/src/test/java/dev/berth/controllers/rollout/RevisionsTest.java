@@ -92,9 +92,12 @@ class RevisionsTest {
     @Test
     void aNewImageIsANewRevisionDescribedByWhatChanged() {
         Store store = new Store(created("a:1"));
+        store.service = store.service.withStatus(store.service.status().withCounts(3, 3, 3, 1));
         Revisions.Write write = store.replace(withImage(store.service, "a:2"));
 
         assertThat(write.service().status().revision()).isEqualTo(2);
+        assertThat(write.service().status().updated()).as("no task runs the new template yet").isZero();
+        assertThat(write.service().status().running()).isEqualTo(3);
         assertThat(write.created()).singleElement().satisfies(r -> {
             assertThat(r.revision()).isEqualTo(2);
             assertThat(r.metadata().name()).isEqualTo("web-2");
