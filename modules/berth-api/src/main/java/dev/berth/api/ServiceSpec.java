@@ -29,6 +29,9 @@ import java.util.Map;
  * @param stopGracePeriod time between the stop signal and a kill (default 10s)
  * @param healthCheck how a task tells started from ready (default: none)
  * @param init run an init process as the containers' PID 1 (default false)
+ * @param forceUpdate a counter that is part of the task template, so that raising it replaces
+ *     every task by a rollout although nothing else changed (Swarm's {@code service update
+ *     --force}, Kubernetes' {@code rollout restart}); default 0
  */
 public record ServiceSpec(
         String image,
@@ -50,7 +53,9 @@ public record ServiceSpec(
         @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = HealthCheck.OmitNone.class)
         HealthCheck healthCheck,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT)
-        boolean init) {
+        boolean init,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+        long forceUpdate) {
 
     public ServiceSpec {
         image = image == null ? "" : image;
@@ -71,6 +76,15 @@ public record ServiceSpec(
         healthCheck = healthCheck == null ? HealthCheck.NONE : healthCheck;
     }
 
+    /** A spec that was never forced to update. */
+    public ServiceSpec(String image, ServiceMode mode, Integer replicas, List<String> command, List<String> args,
+            Map<String, String> env, List<PortConfig> ports, Resources resources, Placement placement,
+            RestartPolicy restartPolicy, UpdateConfig update, UpdateConfig rollback, EndpointMode endpointMode,
+            String stopSignal, Duration stopGracePeriod, HealthCheck healthCheck, boolean init) {
+        this(image, mode, replicas, command, args, env, ports, resources, placement, restartPolicy, update, rollback,
+                endpointMode, stopSignal, stopGracePeriod, healthCheck, init, 0);
+    }
+
     /** A spec with no health check and no init process. */
     public ServiceSpec(String image, ServiceMode mode, Integer replicas, List<String> command, List<String> args,
             Map<String, String> env, List<PortConfig> ports, Resources resources, Placement placement,
@@ -89,18 +103,27 @@ public record ServiceSpec(
     /** The same spec with another replica count. */
     public ServiceSpec withReplicas(int newReplicas) {
         return new ServiceSpec(image, mode, newReplicas, command, args, env, ports, resources, placement,
-                restartPolicy, update, rollback, endpointMode, stopSignal, stopGracePeriod, healthCheck, init);
+                restartPolicy, update, rollback, endpointMode, stopSignal, stopGracePeriod, healthCheck, init,
+                forceUpdate);
     }
 
     /** The same spec with other placement rules. */
     public ServiceSpec withPlacement(Placement newPlacement) {
         return new ServiceSpec(image, mode, replicas, command, args, env, ports, resources, newPlacement,
-                restartPolicy, update, rollback, endpointMode, stopSignal, stopGracePeriod, healthCheck, init);
+                restartPolicy, update, rollback, endpointMode, stopSignal, stopGracePeriod, healthCheck, init,
+                forceUpdate);
+    }
+
+    /** The same spec forced to update once more: every task is replaced by a rollout. */
+    public ServiceSpec forcedUpdate() {
+        return new ServiceSpec(image, mode, replicas, command, args, env, ports, resources, placement,
+                restartPolicy, update, rollback, endpointMode, stopSignal, stopGracePeriod, healthCheck, init,
+                forceUpdate + 1);
     }
 
     /** The per-task part of this spec, copied into every task. */
     public TaskTemplate taskTemplate() {
         return new TaskTemplate(image, command, args, env, ports, resources, placement, restartPolicy,
-                stopSignal, stopGracePeriod, healthCheck, init);
+                stopSignal, stopGracePeriod, healthCheck, init, forceUpdate);
     }
 }

@@ -25,6 +25,8 @@ import java.util.Map;
  * @param init whether the container runs an init process as PID 1 (Docker's {@code --init}),
  *     which forwards signals and reaps zombies, so that a program ignoring SIGTERM as PID 1
  *     still stops at once
+ * @param forceUpdate the service's {@link ServiceSpec#forceUpdate()} counter: the agent ignores
+ *     it, but a raised one makes every task outdated, so a rollout replaces them all
  */
 public record TaskTemplate(
         String image,
@@ -41,7 +43,9 @@ public record TaskTemplate(
         @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = HealthCheck.OmitNone.class)
         HealthCheck healthCheck,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT)
-        boolean init) {
+        boolean init,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+        long forceUpdate) {
 
     public TaskTemplate {
         image = image == null ? "" : image;
@@ -55,6 +59,14 @@ public record TaskTemplate(
         stopSignal = stopSignal == null ? "SIGTERM" : stopSignal;
         stopGracePeriod = stopGracePeriod == null ? Duration.ofSeconds(10) : stopGracePeriod;
         healthCheck = healthCheck == null ? HealthCheck.NONE : healthCheck;
+    }
+
+    /** A template never forced to update. */
+    public TaskTemplate(String image, List<String> command, List<String> args, Map<String, String> env,
+            List<PortConfig> ports, Resources resources, Placement placement, RestartPolicy restartPolicy,
+            String stopSignal, Duration stopGracePeriod, HealthCheck healthCheck, boolean init) {
+        this(image, command, args, env, ports, resources, placement, restartPolicy, stopSignal, stopGracePeriod,
+                healthCheck, init, 0);
     }
 
     /** A template with no health check and no init process. */

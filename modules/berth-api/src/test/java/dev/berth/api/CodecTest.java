@@ -140,7 +140,7 @@ class CodecTest {
     void theSecondBadDocumentIsNamed() {
         String docs = WHOAMI + "---\napiVersion: berth.dev/v1\nkind: Service\nmetadata: {name: b}\nspec: {image: x, foo: 1}\n";
         assertThatThrownBy(() -> Codec.decodeAll(docs))
-                .hasMessage("spec.foo: document 2: unknown field (known fields: args, command, endpointMode, env, healthCheck,"
+                .hasMessage("spec.foo: document 2: unknown field (known fields: args, command, endpointMode, env, forceUpdate, healthCheck,"
                         + " image, init, mode, placement, ports, replicas, resources, restartPolicy, rollback, stopGracePeriod,"
                         + " stopSignal, update)");
     }

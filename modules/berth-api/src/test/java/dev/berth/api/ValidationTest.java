@@ -43,6 +43,7 @@ class ValidationTest {
         "bad preference      | '{ image: x, placement: { preferences: [ { spread: zone } ] } }' | spec.placement.preferences[0].spread: must name a node label",
         "negative parallel   | '{ image: x, update: { parallelism: -1 } }'  | spec.update.parallelism: must be >= 0, got -1",
         "failure ratio       | '{ image: x, update: { maxFailureRatio: 2 } }' | spec.update.maxFailureRatio: must be between 0 and 1",
+        "negative force      | '{ image: x, forceUpdate: -1 }'              | spec.forceUpdate: must be >= 0, got -1",
         "reserve over limit  | '{ image: x, resources: { reservations: { memory: 2Gi }, limits: { memory: 1Gi } } }' | spec.resources.reservations.memory: reserves 2Gi, more than the limit 1Gi",
         "negative cpus       | '{ image: x, resources: { reservations: { cpus: -1 } } }' | spec.resources.reservations.cpus: must be >= 0",
         "bad env name        | '{ image: x, env: { \"1A\": b } }'           | spec.env: invalid variable name",

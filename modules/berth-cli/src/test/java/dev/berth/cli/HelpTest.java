@@ -39,7 +39,7 @@ class HelpTest {
         assertThat(paths).extracting(p -> String.join(" ", p)).contains("init", "status", "stop", "apply", "get",
                 "describe", "delete", "service create", "service ls", "service ps", "service inspect",
                 "service scale", "service rm", "service update", "service rollback", "rollout status", "rollout history",
-                "rollout undo", "rollout pause", "rollout resume", "node ls", "node inspect", "node update", "node ps", "node rm", "leave",
+                "rollout undo", "rollout restart", "rollout pause", "rollout resume", "node ls", "node inspect", "node update", "node ps", "node rm", "leave",
                 "completion");
         CliRunner cli = new CliRunner(Optional.empty(), home);
         for (List<String> path : paths) {

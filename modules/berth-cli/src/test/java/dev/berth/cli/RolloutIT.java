@@ -64,6 +64,25 @@ class RolloutIT {
     }
 
     @Test
+    void restartAndForceMakeARevisionWithNothingElseChanged() {
+        ok("service", "create", "--name", "bt-cli-restart", "--replicas", "2", "berth-examples/whoami:1");
+        Service before = stored("bt-cli-restart");
+        assertThat(ok("rollout", "restart", "service/bt-cli-restart", "--detach").out())
+                .isEqualTo("service/bt-cli-restart updated (revision 2)\n");
+        Service restarted = stored("bt-cli-restart");
+        assertThat(restarted.spec().forceUpdate()).isEqualTo(1);
+        assertThat(restarted.spec()).isEqualTo(before.spec().forcedUpdate());
+        assertThat(restarted.status().revision()).isEqualTo(2);
+        assertThat(ok("service", "update", "--force", "-d", "bt-cli-restart").out())
+                .isEqualTo("service/bt-cli-restart updated (revision 3)\n");
+        assertThat(stored("bt-cli-restart").spec().forceUpdate()).isEqualTo(2);
+        assertThat(ok("rollout", "history", "bt-cli-restart").out()).contains("restart (forceUpdate 1 -> 2)");
+        CliRunner.Run both = cli.run("service", "update", "--force", "--rollback", "bt-cli-restart");
+        assertThat(both.code()).isEqualTo(2);
+        assertThat(stored("bt-cli-restart").status().revision()).isEqualTo(3);
+    }
+
+    @Test
     void undoWithoutAnEarlierRevisionChangesNothing() {
         ok("service", "create", "--name", "bt-cli-single", "--replicas", "2", "berth-examples/whoami:1");
         Service before = stored("bt-cli-single");

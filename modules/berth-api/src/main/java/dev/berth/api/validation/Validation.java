@@ -284,6 +284,9 @@ public final class Validation {
             errors.add(new FieldError("spec.stopSignal", "must not be empty, e.g. SIGTERM"));
         }
         healthCheck("spec.healthCheck", spec.healthCheck(), errors);
+        if (spec.forceUpdate() < 0) {
+            errors.add(new FieldError("spec.forceUpdate", "must be >= 0, got " + spec.forceUpdate()));
+        }
     }
 
     /**

@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
             RolloutStatusCommand.class,
             RolloutHistoryCommand.class,
             RolloutUndoCommand.class,
+            RolloutRestartCommand.class,
             RolloutPauseCommand.class,
             RolloutResumeCommand.class
         })

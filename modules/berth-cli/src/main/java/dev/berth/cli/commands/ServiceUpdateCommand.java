@@ -1,10 +1,7 @@
 package dev.berth.cli.commands;
 
-import dev.berth.api.Kind;
-import dev.berth.api.Service;
 import dev.berth.api.ServiceSpec;
 import dev.berth.cli.BerthCommand;
-import dev.berth.cli.client.ApiException;
 import dev.berth.cli.flags.HealthOptions;
 import dev.berth.cli.flags.ServiceUpdates;
 import dev.berth.cli.flags.UpdateOptions;
@@ -19,8 +16,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code berth service update NAME}: Swarm's flags applied to the stored spec
- * ({@link ServiceUpdates}), written back as a compare-and-swap on the resourceVersion (read again
- * on a conflict), then the rollout followed as {@code rollout status} does unless {@code --detach}
+ * ({@link ServiceUpdates}; {@code --force} raises {@code forceUpdate}), written back as a
+ * compare-and-swap ({@link ServiceRewrite}), then the rollout followed as {@code rollout status} does unless {@code --detach}
  * or the change needs no rollout (replicas, rollout settings).
  */
 @Command(name = "update", mixinStandardHelpOptions = true, sortOptions = false,
@@ -29,9 +26,6 @@ import picocli.CommandLine.Parameters;
                 + " until it completes (exit 0), pauses or rolls back (exit 1), unless --detach.",
             "Health timing flags given alone (--health-interval ...) keep the stored probe."})
 public final class ServiceUpdateCommand extends BerthCommand {
-
-    /** A conflict this many times in a row means a writer loop, not bad luck. */
-    static final int ATTEMPTS = 5;
 
     @Parameters(index = "0", paramLabel = "SERVICE", description = "The service's name.")
     private String name;
@@ -70,6 +64,10 @@ public final class ServiceUpdateCommand extends BerthCommand {
             description = "Run (--init) or stop running (--no-init) an init process as the containers' PID 1.")
     private Boolean init;
 
+    @Option(names = "--force", description = "Replace every task by a rollout even if nothing else changed"
+            + " (e.g. to pick up a rebuilt image of the same tag).")
+    private boolean force;
+
     @Option(names = "--rollback", description = "Roll back to the previous revision instead (as service rollback).")
     private boolean rollback;
 
@@ -104,38 +102,18 @@ public final class ServiceUpdateCommand extends BerthCommand {
         ServiceUpdates updates = updates();
         RolloutWatch watch = new RolloutWatch(client(), out(), err(), RolloutWatch.stdoutIsTerminal());
         if (rollback) {
-            if (!updates.isEmpty()) {
+            if (!updates.isEmpty() || force) {
                 throw usage("--rollback cannot be combined with flags that change the spec");
             }
             return watch.rollback(name, Optional.empty(), detach, limit);
         }
-        for (int attempt = 1; ; attempt++) {
-            Service current = client().get(Kind.SERVICE, name);
-            ServiceSpec next;
-            try {
-                next = updates.applyTo(current.spec());
-            } catch (IllegalArgumentException e) {
-                throw usage(e.getMessage());
-            }
-            if (next.equals(current.spec())) {
-                out().println("service/" + name + " unchanged: nothing to update");
-                return 0;
-            }
-            Service stored;
-            try {
-                // the object read carries its resourceVersion: the PUT is a compare-and-swap
-                stored = client().replace(current.withSpec(next));
-            } catch (ApiException e) {
-                if (!e.isConflict() || attempt >= ATTEMPTS) {
-                    throw e;
-                }
-                continue;
-            }
-            long revision = stored.status().revision();
-            boolean rollout = revision != current.status().revision();
-            out().println("service/" + name + " updated" + (rollout ? " (revision " + revision + ")" : ""));
-            out().flush();
-            return detach || !rollout ? 0 : watch.follow(stored, false, limit);
+        try {
+            return new ServiceRewrite(client(), out(), watch).apply(name, old -> {
+                ServiceSpec next = updates.applyTo(old);
+                return force ? next.forcedUpdate() : next;
+            }, detach, limit);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
         }
     }
 }

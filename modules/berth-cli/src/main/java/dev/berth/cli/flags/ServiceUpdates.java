@@ -93,7 +93,7 @@ public record ServiceUpdates(Optional<String> image, Optional<Integer> replicas,
                 replicas.orElse(old.replicas()), old.command(), old.args(), env, ports, old.resources(),
                 old.placement(), old.restartPolicy(), update.applyTo(old.update()), rollback.applyTo(old.rollback()),
                 old.endpointMode(), old.stopSignal(), old.stopGracePeriod(), healthCheck(old.healthCheck()),
-                init.orElse(old.init()));
+                init.orElse(old.init()), old.forceUpdate());
     }
 
     /**
@@ -119,7 +119,8 @@ public record ServiceUpdates(Optional<String> image, Optional<Integer> replicas,
     public static ServiceSpec withUpdateConfigs(ServiceSpec spec, UpdateConfig newUpdate, UpdateConfig newRollback) {
         return new ServiceSpec(spec.image(), spec.mode(), spec.replicas(), spec.command(), spec.args(), spec.env(),
                 spec.ports(), spec.resources(), spec.placement(), spec.restartPolicy(), newUpdate, newRollback,
-                spec.endpointMode(), spec.stopSignal(), spec.stopGracePeriod(), spec.healthCheck(), spec.init());
+                spec.endpointMode(), spec.stopSignal(), spec.stopGracePeriod(), spec.healthCheck(), spec.init(),
+                spec.forceUpdate());
     }
 
     /**

@@ -31,7 +31,9 @@ public final class SpecDiff {
                 continue;
             }
             String name = field.getName();
-            if (name.equals("env")) {
+            if (name.equals("forceUpdate")) {
+                changes.add("restart (forceUpdate " + a + " -> " + b + ")");
+            } else if (name.equals("env")) {
                 changes.add("env: " + envChange(before.env(), after.env()));
             } else if (isScalar(a) && isScalar(b)) {
                 changes.add(name + ": " + a + " -> " + b);

@@ -25,6 +25,14 @@ class SpecDiffTest {
     }
 
     @Test
+    void aForcedUpdateIsARestart() {
+        ServiceSpec spec = ServiceSpec.ofImage("a:1");
+        assertThat(SpecDiff.describe(spec, spec.forcedUpdate())).isEqualTo("restart (forceUpdate 0 -> 1)");
+        assertThat(spec.forcedUpdate().taskTemplate()).as("a restart outdates every task")
+                .isNotEqualTo(spec.taskTemplate());
+    }
+
+    @Test
     void severalChangesAreListedInTheSpecsOrder() {
         assertThat(SpecDiff.describe(spec("a:1", 1, Map.of(), null), spec("a:2", 3, Map.of(), null)))
                 .isEqualTo("image: a:1 -> a:2; replicas: 1 -> 3");

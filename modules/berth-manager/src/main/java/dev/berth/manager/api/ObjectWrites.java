@@ -13,6 +13,7 @@ import dev.berth.api.NodeRole;
 import dev.berth.api.NodeStatus;
 import dev.berth.api.ObjectMeta;
 import dev.berth.api.Service;
+import dev.berth.api.ServiceSpec;
 import dev.berth.api.ServiceStatus;
 import dev.berth.api.Task;
 import dev.berth.api.TaskState;
@@ -87,9 +88,22 @@ public final class ObjectWrites {
      * node's role is what it joined as (a worker token makes a worker), so a replace or an apply
      * of a Node changes only its availability, labels and annotations, and a manifest that leaves
      * {@code role} out does not demote a manager; its {@code subnet} is the network controller's
-     * (containers on the node live in it), so a user's write never moves or clears it.
+     * (containers on the node live in it), so a user's write never moves or clears it. A service's
+     * {@code forceUpdate} never goes down: a body with a lower one (a manifest without it) keeps
+     * the stored counter.
      */
     static ApiObject withServerOwnedSpec(ApiObject stored, ApiObject body) {
+        if (stored instanceof Service s && body instanceof Service b
+                && b.spec().forceUpdate() < s.spec().forceUpdate()) {
+            // a counter only goes up: a manifest that leaves it out (as every file written before
+            // a restart does) must not count as a change that replaces every task once more, as
+            // docker stack deploy keeps ForceUpdate
+            ServiceSpec bs = b.spec();
+            return b.withSpec(new ServiceSpec(bs.image(), bs.mode(), bs.replicas(), bs.command(), bs.args(), bs.env(),
+                    bs.ports(), bs.resources(), bs.placement(), bs.restartPolicy(), bs.update(), bs.rollback(),
+                    bs.endpointMode(), bs.stopSignal(), bs.stopGracePeriod(), bs.healthCheck(), bs.init(),
+                    s.spec().forceUpdate()));
+        }
         if (stored instanceof Node s && body instanceof Node b) {
             NodeSpec kept = new NodeSpec(s.spec().role(), b.spec().availability(), s.spec().subnet());
             return kept.equals(b.spec()) ? b : b.withSpec(kept);

@@ -36,6 +36,19 @@ class ObjectWritesTest {
     }
 
     @Test
+    void aManifestWithoutForceUpdateKeepsTheStoredCounterAndIsNoChange() {
+        Service restarted = stored().withSpec(stored().spec().forcedUpdate().forcedUpdate());
+        Service manifest = Service.of(ObjectMeta.named("web").withLabels(Map.of("app", "web")),
+                ServiceSpec.ofImage("nginx:1").withReplicas(2));
+        assertThat(ObjectWrites.sameUserContent(restarted, manifest)).as("the file predates the restart").isTrue();
+        Service replaced = (Service) ObjectWrites.forReplace(restarted, manifest.withSpec(manifest.spec().withReplicas(3)));
+        assertThat(replaced.spec().forceUpdate()).isEqualTo(2);
+        assertThat(replaced.spec().taskTemplate()).as("a scale outdates no task").isEqualTo(restarted.spec().taskTemplate());
+        Service forcedAgain = (Service) ObjectWrites.forReplace(restarted, restarted.withSpec(restarted.spec().forcedUpdate()));
+        assertThat(forcedAgain.spec().forceUpdate()).isEqualTo(3);
+    }
+
+    @Test
     void replaceKeepsServerFieldsAndBumpsGenerationOnSpecChange() {
         ObjectMeta sent = new ObjectMeta("web", Map.of("app", "web2"), Map.of("note", "x"), "forged", 0, 99,
                 Optional.empty());
