@@ -358,7 +358,7 @@ public final class ApiOperations {
      * revision, and the rollout controller replaces the tasks by the service's rollback config.
      *
      * @throws ApiException 404 when the service or the revision does not exist, 409 when there is
-     *     no earlier revision
+     *     no earlier revision or the revision's template is the current one
      */
     public Service rollback(String name, long toRevision) {
         for (int attempt = 1; ; attempt++) {
@@ -374,6 +374,12 @@ public final class ApiOperations {
                 target = Revisions.previous(stored, kept).orElseThrow(() -> new ApiException(ApiError.conflict(
                         ref(Kind.SERVICE, name) + " has no revision before " + stored.status().revision()
                                 + " to roll back to")));
+            }
+            if (target.spec().taskTemplate().equals(stored.spec().taskTemplate())) {
+                // Kubernetes skips such an undo too: a revision and a rollout that change nothing
+                throw new ApiException(ApiError.conflict(ref(Kind.SERVICE, name) + " already runs the template of"
+                        + " revision " + target.revision() + " (current revision " + stored.status().revision()
+                        + "): nothing to roll back"));
             }
             Revisions.Write write = Revisions.rollback(stored, target, kept, clock.instant(),
                     "rollback to revision " + target.revision() + " requested");

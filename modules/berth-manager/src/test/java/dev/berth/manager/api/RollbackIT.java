@@ -108,6 +108,24 @@ class RollbackIT {
     }
 
     @Test
+    void aRollbackToTheTemplateThatRunsIs409AndChangesNothing() {
+        serviceWithImages(V2);
+        // revision 3 brings V1 back: revision 1 is then what runs
+        assertThat(api.post(ROLLBACK, "{}", JSON).status()).isEqualTo(200);
+        Map<String, String> before = api.snapshot();
+        for (String body : new String[] {"{\"toRevision\": 1}", "{\"toRevision\": 3}"}) {
+            Response same = api.post(ROLLBACK, body, JSON);
+            assertThat(same.status()).as(same.toString()).isEqualTo(409);
+            assertThat(same.json().path("message").asText()).contains("already runs the template of revision")
+                    .contains("(current revision 3): nothing to roll back");
+        }
+        assertThat(api.snapshot()).isEqualTo(before);
+        // the one before 3 is 2, which differs: that works
+        assertThat(api.post(ROLLBACK, "{}", JSON).status()).isEqualTo(200);
+        assertThat(api.service(NAME).spec().image()).isEqualTo(V2);
+    }
+
+    @Test
     void anUnknownRevisionIs404NamingTheKeptOnesAndChangesNothing() {
         serviceWithImages(V2);
         Map<String, String> before = api.snapshot();
