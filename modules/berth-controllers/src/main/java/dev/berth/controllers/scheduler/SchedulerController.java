@@ -79,14 +79,15 @@ public final class SchedulerController implements AutoCloseable {
             @Override
             public void onUpdate(Task oldT, Task newT) {
                 // our own assignments (pending -> assigned) must not trigger another pass
-                if ((isPending(newT) && !isPending(oldT)) || (oldT.isLive() && !newT.isLive())) {
+                if ((isPending(newT) && !isPending(oldT)) || (oldT.isLive() && !newT.isLive())
+                        || (occupiesNode(oldT) && !occupiesNode(newT))) {
                     controller.enqueue(KEY);
                 }
             }
 
             @Override
             public void onDelete(Task t) {
-                if (t.isLive()) {
+                if (t.isLive() || occupiesNode(t)) {
                     controller.enqueue(KEY);
                 }
             }
@@ -120,6 +121,17 @@ public final class SchedulerController implements AutoCloseable {
         return t.isLive() && t.status().state().ordinal() < TaskState.ASSIGNED.ordinal();
     }
 
+    /**
+     * Whether {@code t} holds a place on its node: assigned there and not reported stopped, whatever
+     * its desired state. A task being shut down keeps its reservations and host-mode ports until
+     * its container is gone (swarmkit counts tasks by their actual state too), so that a stop-first
+     * rollout's replacement waits for the old task's port instead of failing to bind it.
+     */
+    public static boolean occupiesNode(Task t) {
+        return !t.spec().nodeId().isEmpty() && t.status().state().ordinal() >= TaskState.ASSIGNED.ordinal()
+                && !t.status().state().isTerminal();
+    }
+
     /** Starts the worker and schedules a first pass. */
     public void start() {
         controller.start();
@@ -146,12 +158,9 @@ public final class SchedulerController implements AutoCloseable {
                 }
             }
             seen.put(t.id(), t);
-            if (!t.isLive()) {
-                continue;
-            }
             if (isPending(t)) {
                 pending.add(t);
-            } else if (!t.spec().nodeId().isEmpty()) {
+            } else if (occupiesNode(t)) {
                 placed.add(t);
             }
         }
