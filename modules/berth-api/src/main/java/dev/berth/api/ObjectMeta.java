@@ -51,6 +51,11 @@ public record ObjectMeta(
                 creationTimestamp);
     }
 
+    public ObjectMeta withAnnotations(Map<String, String> newAnnotations) {
+        return new ObjectMeta(name, labels, newAnnotations, uid, resourceVersion, generation,
+                creationTimestamp);
+    }
+
     public ObjectMeta withLabels(Map<String, String> newLabels) {
         return new ObjectMeta(name, newLabels, annotations, uid, resourceVersion, generation,
                 creationTimestamp);

@@ -306,8 +306,7 @@ public final class RolloutPlanner {
         ObjectMeta m = task.metadata();
         Map<String, String> annotations = new HashMap<>(m.annotations());
         annotations.put(ServiceReconciler.START_REPLACEMENT, Long.toString(revision));
-        return task.withMetadata(new ObjectMeta(m.name(), m.labels(), annotations, m.uid(), m.resourceVersion(),
-                m.generation(), m.creationTimestamp()));
+        return task.withMetadata(m.withAnnotations(annotations));
     }
 
     private static Optional<Instant> earliest(Optional<Instant> current, Instant candidate) {

@@ -149,9 +149,7 @@ public final class RestartDecider {
         } else {
             annotations.remove(RESTART_AT);
         }
-        ObjectMeta stamped = new ObjectMeta(m.name(), m.labels(), annotations, m.uid(), m.resourceVersion(),
-                m.generation(), m.creationTimestamp());
-        return stopped.withMetadata(stamped).withSpec(stopped.spec().withDesiredState(TaskState.SHUTDOWN));
+        return stopped.withMetadata(m.withAnnotations(annotations)).withSpec(stopped.spec().withDesiredState(TaskState.SHUTDOWN));
     }
 
     /**

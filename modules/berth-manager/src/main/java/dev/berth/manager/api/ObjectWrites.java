@@ -182,8 +182,7 @@ public final class ObjectWrites {
         if (annotations.equals(meta.annotations())) {
             return meta;
         }
-        return new ObjectMeta(meta.name(), meta.labels(), annotations, meta.uid(), meta.resourceVersion(),
-                meta.generation(), meta.creationTimestamp());
+        return meta.withAnnotations(annotations);
     }
 
     /** The spec record of any object, for comparisons. */
