@@ -1,6 +1,7 @@
 package dev.berth.controllers.runtime;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -9,6 +10,9 @@ import java.util.Optional;
  * after a delay, or retry with per-key exponential backoff because it failed.
  */
 public sealed interface Result {
+
+    /** The shortest {@link #wakeAt} delay. */
+    Duration MIN_WAKE = Duration.ofMillis(1);
 
     /** The key is reconciled; its backoff is reset. */
     record Done() implements Result {
@@ -38,6 +42,18 @@ public sealed interface Result {
 
     static Result error(Throwable cause) {
         return new Error(cause);
+    }
+
+    /**
+     * Done when {@code at} is empty, else a look again at {@code at}: a time already due (or past,
+     * with clock skew between the decision and now) still goes through the queue, after a
+     * millisecond, rather than a busy loop.
+     */
+    static Result wakeAt(Optional<Instant> at, Instant now) {
+        return at.<Result>map(when -> {
+            Duration delay = Duration.between(now, when);
+            return requeueAfter(delay.compareTo(MIN_WAKE) >= 0 ? delay : MIN_WAKE);
+        }).orElse(done());
     }
 
     /** The delay when this is a {@link RequeueAfter}. */

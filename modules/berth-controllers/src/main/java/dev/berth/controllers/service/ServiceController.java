@@ -44,9 +44,6 @@ public final class ServiceController implements AutoCloseable {
 
     private static final Logger LOG = LogManager.getLogger(ServiceController.class);
     private static final Duration CATCH_UP_POLL = Duration.ofMillis(10);
-    // a restart due now or in the past (clock skew between decide and here) still goes through
-    // the queue rather than a busy loop
-    private static final Duration MIN_WAKE = Duration.ofMillis(1);
     // if a created task never shows up (deleted before the watch saw it), stop waiting after this
     private static final Duration EXPECTATION_TIMEOUT = Duration.ofSeconds(30);
 
@@ -209,9 +206,7 @@ public final class ServiceController implements AutoCloseable {
                 tasks.byIndex(Indexes.TASKS_BY_SERVICE, name), nodes.list(), clock.instant(), ids);
         List<ServiceAction> actions = decision.actions();
         // a delayed restart: nothing may change until it is due, so the queue wakes us then
-        Result after = decision.wakeAt()
-                .map(at -> Result.requeueAfter(max(Duration.between(clock.instant(), at), MIN_WAKE)))
-                .orElse(Result.done());
+        Result after = Result.wakeAt(decision.wakeAt(), clock.instant());
         if (actions.isEmpty()) {
             return after;
         }
@@ -263,10 +258,6 @@ public final class ServiceController implements AutoCloseable {
             LOG.debug("service {}: created {} task(s), shut down {}", name, creates, shutdowns);
         }
         return after;
-    }
-
-    private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
     }
 
     /** Stops the workers (the informers are the caller's). Idempotent. */
