@@ -7,6 +7,7 @@ import dev.berth.api.ServiceSpec;
 import dev.berth.api.Task;
 import dev.berth.api.UpdateState;
 import dev.berth.api.UpdateStatus;
+import dev.berth.store.WriteOp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -45,6 +46,19 @@ public final class Revisions {
         public Write {
             created = List.copyOf(created);
             expired = List.copyOf(expired);
+        }
+
+        /**
+         * The write of a service that exists, as one transaction's operations: the service's CAS
+         * update first (so that {@code stored().get(0)} is it), the expired revisions' deletes, the
+         * new revisions' creates.
+         */
+        public List<WriteOp> ops() {
+            List<WriteOp> ops = new ArrayList<>();
+            ops.add(WriteOp.update(service));
+            expired.forEach(r -> ops.add(WriteOp.delete(r)));
+            created.forEach(r -> ops.add(WriteOp.create(r)));
+            return ops;
         }
     }
 

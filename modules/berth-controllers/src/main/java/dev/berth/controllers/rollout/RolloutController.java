@@ -19,7 +19,6 @@ import dev.berth.store.WriteOp;
 import dev.berth.store.informer.EventHandler;
 import dev.berth.store.informer.Informer;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +37,6 @@ import org.apache.logging.log4j.Logger;
 public final class RolloutController implements AutoCloseable {
 
     private static final Logger LOG = LogManager.getLogger(RolloutController.class);
-    private static final Duration MIN_WAKE = Duration.ofMillis(1);
 
     private final ObjectStore store;
     private final Informer<Service> services;
@@ -137,24 +135,25 @@ public final class RolloutController implements AutoCloseable {
             }
         }
         RolloutPlanner.Plan plan = RolloutPlanner.plan(service, serviceTasks, downNodes, now);
-        Result after = plan.wakeAt()
-                .map(at -> Result.requeueAfter(max(Duration.between(clock.instant(), at), MIN_WAKE)))
-                .orElse(Result.done());
+        Result after = Result.wakeAt(plan.wakeAt(), clock.instant());
         if (plan.isEmpty()) {
             return after;
         }
         try {
             // the service first: a rollout's start (its startedAt, from which failures count) is
             // stored before any task is replaced for it, and a rollback before anything else
-            List<WriteOp> serviceOps = serviceWrites(service, plan, now);
-            if (!serviceOps.isEmpty()) {
-                if (plan.rollback().isEmpty()) {
-                    writeRolloutState(service, ((WriteOp.Update) serviceOps.get(0)).object());
-                } else {
-                    store.commit(serviceOps);
+            Optional<UpdateStatus> state = plan.update();
+            if (plan.rollback().isPresent()) {
+                Optional<UpdateStatus> paused = rollBack(service, plan, now);
+                if (paused.isEmpty()) {
                     // the rollback changed the template: the next decision replaces tasks for it
                     return Result.done();
                 }
+                state = paused;
+            }
+            if (state.isPresent()) {
+                logState(service, state.get());
+                writeRolloutState(service, state.get());
             }
             List<WriteOp> taskOps = new ArrayList<>();
             for (Task task : plan.tasks()) {
@@ -180,8 +179,8 @@ public final class RolloutController implements AutoCloseable {
      * revision and spec the decision was made for (else the conflict stands and the next decision
      * starts over).
      */
-    private void writeRolloutState(Service decidedOn, dev.berth.api.ApiObject wanted) {
-        Service target = (Service) wanted;
+    private void writeRolloutState(Service decidedOn, UpdateStatus update) {
+        Service target = decidedOn.withStatus(decidedOn.status().withUpdate(update));
         for (int attempt = 1; ; attempt++) {
             try {
                 store.update(target);
@@ -193,51 +192,44 @@ public final class RolloutController implements AutoCloseable {
                         || !stored.get().status().update().equals(decidedOn.status().update())) {
                     throw e;
                 }
-                target = stored.get().withStatus(stored.get().status().withUpdate(target.status().update()));
+                target = stored.get().withStatus(stored.get().status().withUpdate(update));
             }
         }
     }
 
-    /** The service's writes: a rollback (spec, revision, state) or the new rollout state. */
-    private List<WriteOp> serviceWrites(Service service, RolloutPlanner.Plan plan, Instant now) {
-        if (plan.rollback().isPresent()) {
-            List<ServiceRevision> kept = store.list(Kind.SERVICE_REVISION, service.name() + "-").items();
-            Optional<ServiceRevision> previous = Revisions.previous(service, kept);
-            Optional<PortClaims.Clash> clash = previous.flatMap(p -> PortClaims.firstClash(
-                    service.withSpec(p.spec()), services.list()));
-            if (previous.isPresent() && clash.isEmpty()) {
-                Revisions.Write write = Revisions.rollback(service, previous.get(), kept, now, plan.rollback().get());
-                List<WriteOp> ops = new ArrayList<>();
-                ops.add(WriteOp.update(write.service()));
-                write.created().forEach(r -> ops.add(WriteOp.create(r)));
-                write.expired().forEach(r -> ops.add(WriteOp.delete(r)));
-                LOG.warn("service {}: {}; rolling back to revision {} as revision {}", service.name(),
-                        plan.rollback().get(), previous.get().revision(), write.service().status().revision());
-                return ops;
-            }
-            UpdateStatus base = plan.update().orElse(service.status().update());
-            // as the API refuses a rollback onto a port another service took since, so do we
-            String why = clash.map(c -> "; revision " + previous.get().revision() + " cannot come back: its "
-                    + c.describe()).orElse("; no earlier revision to roll back to");
-            UpdateStatus paused = base.ended(base.state().paused(), now,
-                    plan.rollback().get().replace("update rolled back", "update paused") + why);
-            LOG.warn("service {}: {}", service.name(), paused.message());
-            return List.of(WriteOp.update(service.withStatus(service.status().withUpdate(paused))));
+    /**
+     * Rolls {@code service} back to its previous revision ({@link Revisions#rollback}, written in
+     * one transaction), or, when there is none or it publishes a port another service took since
+     * (the API refuses such a rollback too), returns the paused state that says so.
+     *
+     * @return empty when rolled back, else the state to write instead
+     */
+    private Optional<UpdateStatus> rollBack(Service service, RolloutPlanner.Plan plan, Instant now) {
+        String message = plan.rollback().orElseThrow();
+        List<ServiceRevision> kept = store.list(Kind.SERVICE_REVISION, service.name() + "-").items();
+        Optional<ServiceRevision> previous = Revisions.previous(service, kept);
+        Optional<PortClaims.Clash> clash = previous.flatMap(p -> PortClaims.firstClash(
+                service.withSpec(p.spec()), services.list()));
+        if (previous.isPresent() && clash.isEmpty()) {
+            Revisions.Write write = Revisions.rollback(service, previous.get(), kept, now, message);
+            store.commit(write.ops());
+            LOG.warn("service {}: {}; rolling back to revision {} as revision {}", service.name(), message,
+                    previous.get().revision(), write.service().status().revision());
+            return Optional.empty();
         }
-        if (plan.update().isPresent()) {
-            UpdateStatus update = plan.update().get();
-            if (update.state().isPaused()) {
-                LOG.warn("service {}: {}", service.name(), update.message());
-            } else if (update.completedAt().isPresent()) {
-                LOG.info("service {}: {} (revision {})", service.name(), update.message(), update.revision());
-            }
-            return List.of(WriteOp.update(service.withStatus(service.status().withUpdate(update))));
-        }
-        return List.of();
+        String why = clash.map(c -> "; revision " + previous.get().revision() + " cannot come back: its "
+                + c.describe()).orElse("; no earlier revision to roll back to");
+        UpdateStatus base = plan.update().orElse(service.status().update());
+        return Optional.of(base.ended(base.state().paused(), now,
+                message.replace("update rolled back", "update paused") + why));
     }
 
-    private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
+    private static void logState(Service service, UpdateStatus update) {
+        if (update.state().isPaused()) {
+            LOG.warn("service {}: {}", service.name(), update.message());
+        } else if (update.completedAt().isPresent()) {
+            LOG.info("service {}: {} (revision {})", service.name(), update.message(), update.revision());
+        }
     }
 
     /** Stops the workers (the informers are the caller's). Idempotent. */

@@ -315,29 +315,24 @@ public final class ApiOperations {
             return List.of(stored.isEmpty() ? WriteOp.create(toStore) : WriteOp.update(toStore));
         }
         List<ServiceRevision> kept = revisionsOf(service.name());
-        List<WriteOp> ops = new ArrayList<>();
-        Revisions.Write write;
-        if (stored.isEmpty()) {
-            write = Revisions.onCreate(service, clock.instant());
-            ops.add(WriteOp.create(write.service()));
-            // Revisions of this name (an earlier service's, or the stored service's when the name
-            // is taken and the create will fail) give way. One with the key of a new revision is
-            // overwritten at its version instead of deleted and created: etcd refuses a
-            // transaction that touches one key twice ("duplicate key given in txn request").
-            Map<String, ServiceRevision> left = new LinkedHashMap<>();
-            kept.stream().filter(r -> r.serviceName().equals(service.name())).forEach(r -> left.put(r.name(), r));
-            for (ServiceRevision r : write.created()) {
-                ServiceRevision old = left.remove(r.name());
-                ops.add(old == null ? WriteOp.create(r) : WriteOp.update(
-                        r.withMetadata(r.metadata().withResourceVersion(old.metadata().resourceVersion()))));
-            }
-            left.values().forEach(r -> ops.add(WriteOp.delete(r)));
-            return ops;
+        if (stored.isPresent()) {
+            return Revisions.onReplace((Service) stored.get(), service, kept, clock.instant()).ops();
         }
-        write = Revisions.onReplace((Service) stored.get(), service, kept, clock.instant());
-        ops.add(WriteOp.update(write.service()));
-        write.expired().forEach(r -> ops.add(WriteOp.delete(r)));
-        write.created().forEach(r -> ops.add(WriteOp.create(r)));
+        Revisions.Write write = Revisions.onCreate(service, clock.instant());
+        List<WriteOp> ops = new ArrayList<>();
+        ops.add(WriteOp.create(write.service()));
+        // Revisions of this name (an earlier service's, or the stored service's when the name
+        // is taken and the create will fail) give way. One with the key of a new revision is
+        // overwritten at its version instead of deleted and created: etcd refuses a
+        // transaction that touches one key twice ("duplicate key given in txn request").
+        Map<String, ServiceRevision> left = new LinkedHashMap<>();
+        kept.stream().filter(r -> r.serviceName().equals(service.name())).forEach(r -> left.put(r.name(), r));
+        for (ServiceRevision r : write.created()) {
+            ServiceRevision old = left.remove(r.name());
+            ops.add(old == null ? WriteOp.create(r) : WriteOp.update(
+                    r.withMetadata(r.metadata().withResourceVersion(old.metadata().resourceVersion()))));
+        }
+        left.values().forEach(r -> ops.add(WriteOp.delete(r)));
         return ops;
     }
 
@@ -385,12 +380,8 @@ public final class ApiOperations {
                     "rollback to revision " + target.revision() + " requested");
             // the revision's ports may have been published by another service since
             requireFreePorts(write.service());
-            List<WriteOp> ops = new ArrayList<>();
-            ops.add(WriteOp.update(write.service()));
-            write.expired().forEach(r -> ops.add(WriteOp.delete(r)));
-            write.created().forEach(r -> ops.add(WriteOp.create(r)));
             try {
-                Service written = (Service) store.commit(ops).stored().get(0);
+                Service written = (Service) store.commit(write.ops()).stored().get(0);
                 LOG.info("service {} rolled back to revision {} (now revision {})", name, target.revision(),
                         written.status().revision());
                 return written;
