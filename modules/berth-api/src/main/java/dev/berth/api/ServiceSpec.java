@@ -116,9 +116,14 @@ public record ServiceSpec(
 
     /** The same spec forced to update once more: every task is replaced by a rollout. */
     public ServiceSpec forcedUpdate() {
+        return withForceUpdate(forceUpdate + 1);
+    }
+
+    /** The same spec with another {@link #forceUpdate()} counter. */
+    public ServiceSpec withForceUpdate(long newForceUpdate) {
         return new ServiceSpec(image, mode, replicas, command, args, env, ports, resources, placement,
                 restartPolicy, update, rollback, endpointMode, stopSignal, stopGracePeriod, healthCheck, init,
-                forceUpdate + 1);
+                newForceUpdate);
     }
 
     /** The per-task part of this spec, copied into every task. */

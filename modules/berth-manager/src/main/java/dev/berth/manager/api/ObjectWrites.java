@@ -13,7 +13,6 @@ import dev.berth.api.NodeRole;
 import dev.berth.api.NodeStatus;
 import dev.berth.api.ObjectMeta;
 import dev.berth.api.Service;
-import dev.berth.api.ServiceSpec;
 import dev.berth.api.ServiceStatus;
 import dev.berth.api.Task;
 import dev.berth.api.TaskState;
@@ -98,11 +97,7 @@ public final class ObjectWrites {
             // a counter only goes up: a manifest that leaves it out (as every file written before
             // a restart does) must not count as a change that replaces every task once more, as
             // docker stack deploy keeps ForceUpdate
-            ServiceSpec bs = b.spec();
-            return b.withSpec(new ServiceSpec(bs.image(), bs.mode(), bs.replicas(), bs.command(), bs.args(), bs.env(),
-                    bs.ports(), bs.resources(), bs.placement(), bs.restartPolicy(), bs.update(), bs.rollback(),
-                    bs.endpointMode(), bs.stopSignal(), bs.stopGracePeriod(), bs.healthCheck(), bs.init(),
-                    s.spec().forceUpdate()));
+            return b.withSpec(b.spec().withForceUpdate(s.spec().forceUpdate()));
         }
         if (stored instanceof Node s && body instanceof Node b) {
             NodeSpec kept = new NodeSpec(s.spec().role(), b.spec().availability(), s.spec().subnet());
