@@ -206,8 +206,11 @@ wait_answers "$mesh_url"
 # ports that conntrack has not seen lately, the direct path reuses them. Real servers see many
 # clients. The sysctl is per network namespace (the task's own, set from outside: /proc/sys is
 # read-only in a container) and applies to both paths alike.
+# The address is the berth.network.address label of a container the agent linked itself, or its
+# address on the engine's network when the agent let the engine attach it (no static busybox).
 # shellcheck disable=SC2016 # expanded by node 1's shell
-server_pid=$("$LAB" exec 1 sh -c 'docker inspect -f "{{.State.Pid}} {{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}" $(docker ps -q)' 2>/dev/null \
+server_pid=$("$LAB" exec 1 sh -c 'docker inspect -f "{{.State.Pid}} {{index .Config.Labels \"berth.network.address\"}} {{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}" $(docker ps -q)' 2>/dev/null \
+  | sed 's#/[0-9]*##' \
   | awk -v a="$address" '{ for (i = 2; i <= NF; i++) if ($i == a) { print $1; exit } }')
 [ -n "$server_pid" ] || die "no container with address $address on lab-1"
 nsenter -t "$server_pid" -n sysctl -q -w net.ipv4.tcp_max_tw_buckets=0 \

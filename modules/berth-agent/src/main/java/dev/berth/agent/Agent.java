@@ -8,6 +8,8 @@ import dev.berth.agent.network.IptablesPortPublisher;
 import dev.berth.agent.network.NodeDns;
 import dev.berth.agent.network.PortCheck;
 import dev.berth.agent.network.ProcessCommandRunner;
+import dev.berth.agent.network.StaticBusybox;
+import dev.berth.agent.network.VethPlumber;
 import dev.berth.agent.session.AgentSession;
 import dev.berth.agent.session.AgentSessionConfig;
 import dev.berth.agent.worker.TaskWorker;
@@ -112,6 +114,13 @@ public final class Agent implements AutoCloseable {
                 admission = check::check;
             }
             addresses = new ContainerAddresses();
+            Optional<java.nio.file.Path> busybox = StaticBusybox.find();
+            if (busybox.isPresent()) {
+                executor.withNetworkPlumbing(new VethPlumber(new ProcessCommandRunner()), busybox.get());
+            } else {
+                LOG.warn("no statically linked busybox at /bin/busybox (Debian: busybox-static): tasks join the "
+                        + "cluster network through the engine's network, which takes the engine longer per task");
+            }
             dns = new NodeDns(vertx, config.dnsUpstreams(), networking.dnsPort(), Clock.systemUTC());
             network = new ContainerNetwork(executor.client(), networking.options(), new ProcessCommandRunner(),
                     this::networkReady);

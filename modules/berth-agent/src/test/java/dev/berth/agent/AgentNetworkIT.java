@@ -109,9 +109,12 @@ class AgentNetworkIT {
         assertThat(running.address()).isEqualTo("10.213.0.2");
         assertThat(updates).filteredOn(u -> u.state() == TaskState.PREPARING).singleElement()
                 .extracting(TaskStatusUpdate::address).isEqualTo("");
-        assertThat(env.docker("inspect", "-f", "{{(index .NetworkSettings.Networks \"bt-b1-anet\").IPAddress}}",
-                running.containerId())).isEqualTo("10.213.0.2");
-        // the container's resolver (the engine's, on a user network) forwards to the agent's DNS
+        // the agent linked the container itself (the engine started it without a network)
+        assertThat(env.docker("inspect", "-f", "{{.HostConfig.NetworkMode}}", running.containerId()))
+                .isEqualTo("none");
+        assertThat(env.docker("exec", running.containerId(), "sh", "-c", "ip -4 addr show eth0"))
+                .contains("inet 10.213.0.2/24");
+        // the container asks the agent's DNS, from its first instant (nslookup is its first command)
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(env.docker("logs", running.containerId())).contains("10.214.0.2"));
     }

@@ -2,7 +2,9 @@ package dev.berth.agent.executor;
 
 import dev.berth.api.Task;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The labels and the name Berth gives its containers, so that a restarted agent finds its own
@@ -17,6 +19,15 @@ public final class ContainerLabels {
     public static final String SERVICE_ID = "berth.service.id";
     public static final String NODE_ID = "berth.node.id";
     public static final String SLOT = "berth.task.slot";
+    /**
+     * The address and prefix ({@code 10.42.3.7/24}) of a container the agent links to the
+     * cluster network itself: the engine does not know it.
+     */
+    public static final String NETWORK_ADDRESS = "berth.network.address";
+    /** The default gateway of such a container. */
+    public static final String NETWORK_GATEWAY = "berth.network.gateway";
+    /** The node bridge such a container is linked to. */
+    public static final String NETWORK_BRIDGE = "berth.network.bridge";
 
     private ContainerLabels() {
     }
@@ -31,6 +42,46 @@ public final class ContainerLabels {
         labels.put(NODE_ID, task.spec().nodeId());
         labels.put(SLOT, Integer.toString(task.spec().slot()));
         return Map.copyOf(labels);
+    }
+
+    /**
+     * The labels of {@code task}'s container when the agent links it to the cluster network at
+     * {@code network}: a restarted agent finds its address, and can complete a half-made link.
+     */
+    public static Map<String, String> of(Task task, NetworkAttachment network) {
+        Map<String, String> labels = new LinkedHashMap<>(of(task));
+        labels.put(NETWORK_ADDRESS, network.cidr());
+        labels.put(NETWORK_GATEWAY, network.gateway());
+        labels.put(NETWORK_BRIDGE, network.bridge());
+        return Map.copyOf(labels);
+    }
+
+    /** The cluster-network address in {@code labels} (without its prefix), or empty. */
+    public static String address(Map<String, String> labels) {
+        String cidr = labels.getOrDefault(NETWORK_ADDRESS, "");
+        int slash = cidr.indexOf('/');
+        return slash < 0 ? cidr : cidr.substring(0, slash);
+    }
+
+    /**
+     * Where a container the agent links itself joins the cluster network, read back from its
+     * labels; empty for other containers (or labels that do not parse).
+     */
+    public static Optional<NetworkAttachment> attachment(Map<String, String> labels) {
+        String cidr = labels.getOrDefault(NETWORK_ADDRESS, "");
+        String gateway = labels.getOrDefault(NETWORK_GATEWAY, "");
+        String bridge = labels.getOrDefault(NETWORK_BRIDGE, "");
+        int slash = cidr.indexOf('/');
+        if (slash < 0 || gateway.isEmpty() || bridge.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            int prefix = Integer.parseInt(cidr.substring(slash + 1));
+            return Optional.of(new NetworkAttachment("", bridge, cidr.substring(0, slash), prefix, gateway,
+                    List.of()));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     /**

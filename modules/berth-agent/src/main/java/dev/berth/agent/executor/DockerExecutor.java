@@ -5,10 +5,13 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Event;
@@ -16,6 +19,7 @@ import com.github.dockerjava.api.model.EventType;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.StreamType;
+import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
@@ -27,12 +31,17 @@ import dev.berth.api.codec.Codec;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -52,8 +61,10 @@ import org.apache.logging.log4j.Logger;
  * by default on {@code unix:///var/run/docker.sock}). Containers are created from the task's
  * template with Swarm's name and Berth's labels ({@link ContainerLabels}); their state changes
  * come from the engine's event stream, filtered on the {@link ContainerLabels#MANAGED} label.
- * A task on the cluster network gets its container on the node's Docker network, at the fixed
- * address and with the DNS server of its {@link NetworkAttachment}.
+ * A task on the cluster network gets its container at the fixed address and with the DNS server
+ * of its {@link NetworkAttachment}: with a {@link NetworkPlumber} ({@link #withNetworkPlumbing})
+ * the container starts without a network, behind the {@link EntrypointWrapper}, and is linked to
+ * the node's bridge when started; without one, on the node's Docker network.
  * A {@code cmd} health check becomes the container's Docker HEALTHCHECK, whose changes come as
  * {@code health_status} events; {@code init} gives the container Docker's init as PID 1.
  *
@@ -73,12 +84,21 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
     /** How long a pull may take before the image counts as missing. */
     private static final Duration PULL_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration RESUBSCRIBE_DELAY = Duration.ofSeconds(1);
+    /** How long after a failed link the engine may take to report that the container ended. */
+    private static final Duration ENDING_GRACE = Duration.ofSeconds(2);
     private static final Pattern EXITED = Pattern.compile("Exited \\((-?\\d+)\\)");
 
     private final String host;
     private final DockerClient docker;
     private final ScheduledExecutorService resubscriber;
     private final Supplier<Optional<String>> nodeScope;
+    private volatile Optional<Plumbing> plumbing = Optional.empty();
+    /** Containers created for plumbing and not started yet, with where they join. */
+    private final Map<String, NetworkAttachment> toPlumb = new ConcurrentHashMap<>();
+
+    /** How containers on the cluster network get their link, and the busybox their wait runs on. */
+    private record Plumbing(NetworkPlumber plumber, String busybox) {
+    }
 
     /**
      * An executor on the engine at {@code dockerHost} ({@code unix:///…} or {@code tcp://…})
@@ -118,6 +138,21 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
         return DockerClientImpl.getInstance(config, http);
     }
 
+    /**
+     * Links containers on the cluster network to it itself, with {@code plumber}, instead of
+     * attaching them to the engine's network; {@code staticBusybox} is a statically linked
+     * busybox on this host, the shell of the {@link EntrypointWrapper}.
+     */
+    public DockerExecutor withNetworkPlumbing(NetworkPlumber plumber, Path staticBusybox) {
+        this.plumbing = Optional.of(new Plumbing(plumber, staticBusybox.toAbsolutePath().toString()));
+        return this;
+    }
+
+    /** Whether containers on the cluster network are linked by the agent ({@link #withNetworkPlumbing}). */
+    public boolean plumbsNetwork() {
+        return plumbing.isPresent();
+    }
+
     /** The engine's address. */
     public String host() {
         return host;
@@ -142,32 +177,77 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
     public String prepare(Task task, Optional<NetworkAttachment> network) throws ExecutorException {
         String image = task.spec().template().image();
         String name = ContainerLabels.containerName(task);
+        if (network.isPresent() && plumbing.isPresent()) {
+            return preparePlumbed(task, name, network.get());
+        }
         try {
-            return createReplacingLeftover(task, name, network);
+            return createReplacingLeftover(task, name, network, List.of());
         } catch (NotFoundException e) {
             // The engine answers a create with 404 only when the image is missing. Creating first
             // and pulling only then, as `docker run` does, saves an image inspect on every task.
             ensureImage(image);
             try {
-                return createReplacingLeftover(task, name, network);
+                return createReplacingLeftover(task, name, network, List.of());
             } catch (NotFoundException again) {
                 throw new ExecutorException.ImageNotFound(image, again);
             }
         }
     }
 
-    private String createReplacingLeftover(Task task, String name, Optional<NetworkAttachment> network)
-            throws ExecutorException {
+    /**
+     * Creates a container the agent links to the cluster network when it starts: the image's
+     * entrypoint and command are read first (pulling the image when it is missing), as the
+     * wrapper must be given the whole command.
+     */
+    private String preparePlumbed(Task task, String name, NetworkAttachment network) throws ExecutorException {
+        TaskTemplate template = task.spec().template();
+        String image = template.image();
+        InspectImageResponse inspected = inspectImage(image);
+        var config = inspected.getConfig();
+        List<String> argv = EntrypointWrapper.effectiveCommand(template.command(), template.args(),
+                config == null || config.getEntrypoint() == null ? List.of() : List.of(config.getEntrypoint()),
+                config == null || config.getCmd() == null ? List.of() : List.of(config.getCmd()));
+        String id;
+        try {
+            // Without any command the engine refuses the create itself, with its own words.
+            id = createReplacingLeftover(task, name, Optional.of(network), argv);
+        } catch (NotFoundException e) {
+            throw new ExecutorException.ImageNotFound(image, e); // removed since the inspect
+        }
+        toPlumb.put(id, network);
+        return id;
+    }
+
+    /** The image's description, pulling the image first when it is not on the node. */
+    private InspectImageResponse inspectImage(String image) throws ExecutorException {
+        try {
+            return docker.inspectImageCmd(image).exec();
+        } catch (NotFoundException e) {
+            ensureImage(image);
+        } catch (RuntimeException e) {
+            throw failure("cannot inspect image " + image, e, image);
+        }
+        try {
+            return docker.inspectImageCmd(image).exec();
+        } catch (NotFoundException e) {
+            throw new ExecutorException.ImageNotFound(image, e);
+        } catch (RuntimeException e) {
+            throw failure("cannot inspect image " + image, e, image);
+        }
+    }
+
+    private String createReplacingLeftover(Task task, String name, Optional<NetworkAttachment> network,
+            List<String> wrapped) throws ExecutorException {
         String image = task.spec().template().image();
         try {
-            return create(task, name, network);
+            return create(task, name, network, wrapped);
         } catch (ConflictException e) {
             // A container of that name is left from an agent that died between create and
             // remembering the id; it belongs to this very task, so it is replaced.
             LOG.info("container {} exists already; replacing it", name);
             removeQuietly(name);
             try {
-                return create(task, name, network);
+                return create(task, name, network, wrapped);
             } catch (NotFoundException missing) {
                 throw missing;
             } catch (RuntimeException again) {
@@ -180,14 +260,28 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
         }
     }
 
-    private String create(Task task, String name, Optional<NetworkAttachment> network) {
-        return createCommand(task, name, network).exec().getId();
+    private String create(Task task, String name, Optional<NetworkAttachment> network, List<String> wrapped) {
+        return createCommand(task, name, network, wrapped).exec().getId();
     }
 
-    /** The engine call that creates the task's container (not yet sent). */
+    /** The engine call that creates the task's container on the engine's network (not yet sent). */
     CreateContainerCmd createCommand(Task task, String name, Optional<NetworkAttachment> network) {
+        return createCommand(task, name, network, List.of());
+    }
+
+    /**
+     * The engine call that creates the task's container (not yet sent).
+     *
+     * @param wrapped the whole command, when the agent plumbs the container's network: the
+     *     container then starts without a network and runs it behind the {@link EntrypointWrapper};
+     *     empty: on the engine's network (or none), with the task's command as it is
+     */
+    CreateContainerCmd createCommand(Task task, String name, Optional<NetworkAttachment> network,
+            List<String> wrapped) {
         TaskTemplate template = task.spec().template();
-        HostConfig hostConfig = hostConfig(network);
+        boolean plumbed = network.isPresent() && !wrapped.isEmpty();
+        HostConfig hostConfig = plumbed ? plumbedHostConfig(network.get(), plumbing.orElseThrow().busybox())
+                : hostConfig(network);
         if (template.init()) {
             // Docker's tini as PID 1: it forwards the stop signal and reaps, so a program that
             // ignores SIGTERM as PID 1 still stops at once rather than after the grace period.
@@ -206,14 +300,17 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
         // Docker's default hostname is the short container id: each replica answers differently.
         CreateContainerCmd cmd = docker.createContainerCmd(template.image())
                 .withName(name)
-                .withLabels(ContainerLabels.of(task))
+                .withLabels(plumbed ? ContainerLabels.of(task, network.get()) : ContainerLabels.of(task))
                 .withEnv(env)
                 .withStopSignal(template.stopSignal())
                 .withStopTimeout(graceSeconds(template.stopGracePeriod()))
                 .withHostConfig(hostConfig);
+        engineHealthCheck(template.healthCheck()).ifPresent(cmd::withHealthcheck);
+        if (plumbed) {
+            return cmd.withEntrypoint(EntrypointWrapper.entrypoint()).withCmd(wrapped);
+        }
         // docker-java turns the address into the endpoint's IPAM config on the host config's network
         network.ifPresent(n -> cmd.withIpv4Address(n.address()));
-        engineHealthCheck(template.healthCheck()).ifPresent(cmd::withHealthcheck);
         if (!template.command().isEmpty()) {
             cmd.withEntrypoint(template.command());
         }
@@ -221,6 +318,17 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
             cmd.withCmd(template.args());
         }
         return cmd;
+    }
+
+    /**
+     * The host config of a container the agent links itself: no engine network (only loopback
+     * until the link), the attachment's DNS servers, and the node's busybox for the wrapper.
+     */
+    static HostConfig plumbedHostConfig(NetworkAttachment network, String busybox) {
+        return HostConfig.newHostConfig()
+                .withNetworkMode("none")
+                .withDns(network.dns())
+                .withBinds(new Bind(busybox, new Volume(EntrypointWrapper.MOUNT_POINT), AccessMode.ro));
     }
 
     /**
@@ -304,6 +412,7 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
 
     @Override
     public void start(String containerId) throws ExecutorException {
+        NetworkAttachment link = toPlumb.remove(containerId);
         try {
             docker.startContainerCmd(containerId).exec();
         } catch (NotModifiedException e) {
@@ -313,6 +422,153 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
         } catch (RuntimeException e) {
             throw new ExecutorException.EngineFailure("cannot start container " + containerId + ": "
                     + describe(e), e);
+        }
+        if (link != null) {
+            plumb(containerId, link);
+        }
+    }
+
+    /**
+     * Links a started container to the cluster network; its process waits for that. When the
+     * process ended instead (its command is not in the image), the start failed, in its words.
+     */
+    private void plumb(String containerId, NetworkAttachment link) throws ExecutorException {
+        NetworkPlumber plumber = plumbing.orElseThrow().plumber();
+        InspectContainerResponse r = inspectRaw(containerId);
+        long pid = pidOf(r);
+        if (pid <= 0) {
+            throw new ExecutorException.StartFailed(whyItEnded(containerId, r), null);
+        }
+        try {
+            plumber.connect(pid, containerId, link);
+        } catch (IOException e) {
+            Optional<InspectContainerResponse> ended = awaitEnd(containerId, ENDING_GRACE);
+            if (ended.isPresent()) {
+                throw new ExecutorException.StartFailed(whyItEnded(containerId, ended.get()), e);
+            }
+            throw new ExecutorException.StartFailed("cannot link the container to the cluster network: "
+                    + e.getMessage(), e);
+        }
+        addHostsEntry(r, link.address());
+    }
+
+    @Override
+    public void reconnect(String containerId) throws ExecutorException {
+        Optional<Plumbing> p = plumbing;
+        if (p.isEmpty()) {
+            return;
+        }
+        InspectContainerResponse r = inspectRaw(containerId);
+        Map<String, String> labels = r.getConfig() == null || r.getConfig().getLabels() == null ? Map.of()
+                : r.getConfig().getLabels();
+        Optional<NetworkAttachment> link = ContainerLabels.attachment(labels);
+        long pid = pidOf(r);
+        if (link.isEmpty() || pid <= 0) {
+            return;
+        }
+        try {
+            if (!p.get().plumber().connected(containerId)) {
+                LOG.info("linking adopted container {} to the cluster network", r.getName());
+                p.get().plumber().connect(pid, containerId, link.get());
+                addHostsEntry(r, link.get().address());
+            }
+        } catch (IOException e) {
+            throw new ExecutorException.EngineFailure("cannot link container " + containerId
+                    + " to the cluster network: " + e.getMessage(), e);
+        }
+    }
+
+    private InspectContainerResponse inspectRaw(String containerId) throws ExecutorException {
+        try {
+            return docker.inspectContainerCmd(containerId).exec();
+        } catch (RuntimeException e) {
+            throw new ExecutorException.EngineFailure("cannot inspect container " + containerId + ": "
+                    + describe(e), e);
+        }
+    }
+
+    /**
+     * The container once the engine reports it stopped, within {@code grace}; empty if it still
+     * runs. A link fails when the process ended meanwhile, and the engine hears of that a moment
+     * after the kernel.
+     */
+    private Optional<InspectContainerResponse> awaitEnd(String containerId, Duration grace) throws ExecutorException {
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (true) {
+            InspectContainerResponse now = inspectRaw(containerId);
+            if (pidOf(now) <= 0) {
+                return Optional.of(now);
+            }
+            if (System.nanoTime() >= deadline) {
+                return Optional.empty();
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** The container's first process, or 0 when it does not run. */
+    private static long pidOf(InspectContainerResponse r) {
+        var state = r.getState();
+        if (state == null || !Boolean.TRUE.equals(state.getRunning()) || state.getPidLong() == null) {
+            return 0;
+        }
+        return state.getPidLong();
+    }
+
+    /**
+     * Why a container's process ended before its network was linked: the wrapper's last words on
+     * stderr ({@code exec: "nope": executable file not found in $PATH}), else its exit code.
+     */
+    private String whyItEnded(String containerId, InspectContainerResponse r) {
+        List<String> lines = new ArrayList<>();
+        try {
+            ResultCallback.Adapter<Frame> callback = docker.logContainerCmd(containerId).withStdErr(true)
+                    .withStdOut(false).withTail(5).exec(new ResultCallback.Adapter<>() {
+                        @Override
+                        public void onNext(Frame frame) {
+                            new String(frame.getPayload(), StandardCharsets.UTF_8).lines()
+                                    .filter(l -> !l.isBlank()).forEach(lines::add);
+                        }
+                    });
+            callback.awaitCompletion(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.debug("cannot read the logs of {}: {}", containerId, describe(e));
+        }
+        if (!lines.isEmpty()) {
+            return lines.get(lines.size() - 1).strip();
+        }
+        var state = r.getState();
+        Long exit = state == null ? null : state.getExitCodeLong();
+        return "the container's process ended at once" + (exit == null ? "" : " (exit code " + exit + ")");
+    }
+
+    /**
+     * Names the container's host name in its {@code /etc/hosts}, as the engine does for containers
+     * on its networks (a program that resolves its own host name finds its address).
+     */
+    private static void addHostsEntry(InspectContainerResponse r, String address) {
+        String hostsPath = r.getHostsPath();
+        String hostname = r.getConfig() == null ? null : r.getConfig().getHostName();
+        if (hostsPath == null || hostsPath.isEmpty() || hostname == null || hostname.isEmpty()) {
+            return;
+        }
+        String entry = address + "\t" + hostname + "\n";
+        try {
+            Path hosts = Path.of(hostsPath);
+            if (!Files.readString(hosts).contains(entry)) {
+                Files.writeString(hosts, entry, StandardOpenOption.APPEND);
+            }
+        } catch (NoSuchFileException e) {
+            LOG.debug("no hosts file at {} (the engine's files are not visible here)", hostsPath);
+        } catch (IOException e) {
+            LOG.warn("cannot name {} in the container's hosts file {}: {}", hostname, hostsPath, e.toString());
         }
     }
 
@@ -348,6 +604,7 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
 
     @Override
     public void remove(String containerId) throws ExecutorException {
+        toPlumb.remove(containerId);
         try {
             docker.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
         } catch (NotFoundException e) {
@@ -391,6 +648,9 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
         Map<String, String> labels = r.getConfig() == null || r.getConfig().getLabels() == null ? Map.of()
                 : r.getConfig().getLabels();
         String name = r.getName() == null ? "" : r.getName().replaceFirst("^/", "");
+        if (ip.isEmpty()) {
+            ip = ContainerLabels.address(labels); // linked by the agent: the engine does not know it
+        }
         String health = state == null || state.getHealth() == null ? "" : nonEmpty(state.getHealth().getStatus());
         return Optional.of(new ContainerInfo(r.getId(), name, labels, running, exit, ip,
                 state == null ? Optional.empty() : parseTime(state.getStartedAt()), health));
@@ -421,6 +681,9 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
             }
             String ip = c.getNetworkSettings() == null || c.getNetworkSettings().getNetworks() == null ? ""
                     : firstIp(c.getNetworkSettings().getNetworks());
+            if (ip.isEmpty()) {
+                ip = ContainerLabels.address(c.getLabels() == null ? Map.of() : c.getLabels());
+            }
             out.add(new ContainerInfo(c.getId(), name, c.getLabels(), running, exit, ip));
         }
         return List.copyOf(out);

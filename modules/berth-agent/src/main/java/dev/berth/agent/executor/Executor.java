@@ -30,11 +30,20 @@ public interface Executor {
     String prepare(Task task, Optional<NetworkAttachment> network) throws ExecutorException;
 
     /**
-     * Starts a prepared container; returns once the engine says it started.
+     * Starts a prepared container; returns once the engine says it started and, for a container
+     * whose network the executor links itself ({@link NetworkPlumber}), once it is linked.
      *
      * @throws ExecutorException.StartFailed with the engine's reason
      */
     void start(String containerId) throws ExecutorException;
+
+    /**
+     * Completes the network link of a running container found after an agent restart, in case
+     * the agent died between starting it and linking it; nothing for containers on the engine's
+     * network.
+     */
+    default void reconnect(String containerId) throws ExecutorException {
+    }
 
     /**
      * Asks a container to stop with {@code stopSignal}, killing it after {@code gracePeriod};

@@ -76,8 +76,9 @@ public final class ContainerNetwork implements AutoCloseable {
      * @param networkName the Docker network to create containers on
      * @param subnet the node's subnet
      * @param gateway the bridge's address: the containers' DNS server
+     * @param bridgeName the Linux bridge under the network, where plumbed containers' links go
      */
-    public record Ready(String networkName, Cidr subnet, String gateway) {
+    public record Ready(String networkName, Cidr subnet, String gateway, String bridgeName) {
     }
 
     private final DockerNetworks networks;
@@ -240,19 +241,20 @@ public final class ContainerNetwork implements AutoCloseable {
     private Optional<Ready> ensureBridge(Cidr subnet) {
         ContainerNetworkRules.BridgeSpec spec = ContainerNetworkRules.bridge(options, subnet);
         Optional<DockerNetworks.Found> found = networks.inspect(spec.name());
-        Ready result = new Ready(spec.name(), subnet, spec.gateway());
+        Ready result = new Ready(spec.name(), subnet, spec.gateway(), options.bridgeName());
         if (found.isPresent() && found.get().subnet().equals(spec.subnet())) {
             lastConflict = null;
             return Optional.of(result);
         }
         if (found.isPresent()) {
-            if (!found.get().containers().isEmpty()) {
-                String conflict = spec.name() + found.get();
+            List<String> attached = new java.util.ArrayList<>(found.get().containers());
+            attached.addAll(linkedContainers());
+            if (!attached.isEmpty()) {
+                String conflict = spec.name() + found.get() + attached;
                 if (!conflict.equals(lastConflict)) {
                     LOG.error("Docker network {} has subnet {}, but this node's subnet is {}; containers {} are "
                             + "attached to it. Remove them (or the network) so that the agent can recreate it; "
-                            + "tasks wait until then", spec.name(), found.get().subnet(), subnet,
-                            found.get().containers());
+                            + "tasks wait until then", spec.name(), found.get().subnet(), subnet, attached);
                     lastConflict = conflict;
                 }
                 return Optional.empty();
@@ -266,6 +268,28 @@ public final class ContainerNetwork implements AutoCloseable {
         LOG.info("created Docker network {} (bridge {}, subnet {}, gateway {})", spec.name(), options.bridgeName(),
                 subnet, spec.gateway());
         return Optional.of(result);
+    }
+
+    /**
+     * The host ends of the containers the agent linked to the bridge itself ({@link VethPlumber}):
+     * the engine does not count them as attached to its network.
+     */
+    private List<String> linkedContainers() {
+        try {
+            CommandRunner.Result r = runner.run(List.of("ip", "-o", "link", "show", "master", options.bridgeName()), "");
+            if (!r.ok()) {
+                return List.of();
+            }
+            return r.stdout().lines()
+                    .map(l -> l.split(":\\s+", 3))
+                    .filter(parts -> parts.length >= 2)
+                    .map(parts -> parts[1].replaceFirst("@.*$", ""))
+                    .filter(name -> name.startsWith("bv"))
+                    .toList();
+        } catch (IOException e) {
+            LOG.debug("cannot list the links on bridge {}: {}", options.bridgeName(), e.toString());
+            return List.of();
+        }
     }
 
     private void applyRules(Cidr containerCidr, Cidr subnet) throws IOException {
@@ -347,7 +371,7 @@ public final class ContainerNetwork implements AutoCloseable {
             }
         }
         Optional<DockerNetworks.Found> found = networks.inspect(options.networkName());
-        if (found.isPresent() && found.get().containers().isEmpty()) {
+        if (found.isPresent() && found.get().containers().isEmpty() && linkedContainers().isEmpty()) {
             networks.remove(options.networkName());
         }
         ready = Optional.empty();

@@ -6,7 +6,10 @@
  * planned by {@link dev.berth.agent.network.Routes}, forward and masquerade rules rendered by
  * {@link dev.berth.agent.network.ContainerNetworkRules}); {@link
  * dev.berth.agent.network.ContainerAddresses} gives each task's container its address in the
- * subnet; {@link dev.berth.agent.network.NodeDns} serves the cluster DNS on the bridge's gateway.
+ * subnet; {@link dev.berth.agent.network.VethPlumber} links each container to the bridge (a veth
+ * pair, as the CNI bridge plugin makes it), running the wait of its entrypoint on the host's
+ * busybox that {@link dev.berth.agent.network.StaticBusybox} finds;
+ * {@link dev.berth.agent.network.NodeDns} serves the cluster DNS on the bridge's gateway.
  *
  * <p>Service networking in the kernel: iptables nat rules (as kube-proxy's iptables mode builds
  * them) that send a service's virtual IP and its published ports to the service's ready tasks on

@@ -137,6 +137,13 @@ final class TaskRunner {
             }
             if (worker.addresses().isPresent()) {
                 address = now.ipAddress();
+                if (now.running()) {
+                    try {
+                        worker.executor().reconnect(container.id());
+                    } catch (ExecutorException e) {
+                        LOG.warn("adopted container {} has no network: {}", container.name(), e.getMessage());
+                    }
+                }
             }
             HealthCheck check = task.spec().template().healthCheck();
             String resumed = "";
@@ -256,7 +263,8 @@ final class TaskRunner {
                 fail("no free address in this node's subnet " + net.subnet(), -1);
                 return false;
             }
-            attachment = Optional.of(new NetworkAttachment(net.networkName(), ip.get(), List.of(net.gateway())));
+            attachment = Optional.of(new NetworkAttachment(net.networkName(), net.bridgeName(), ip.get(),
+                    net.subnet().prefix(), net.gateway(), List.of(net.gateway())));
         }
         try {
             containerId = worker.executor().prepare(task, attachment);

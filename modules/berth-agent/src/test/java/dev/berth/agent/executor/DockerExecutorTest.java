@@ -72,7 +72,8 @@ class DockerExecutorTest {
                 ServiceSpec.ofImage("img:1").taskTemplate()), null);
         try (DockerExecutor docker = new DockerExecutor("unix:///nonexistent.sock")) {
             var attached = docker.createCommand(task, "web.1.t1", java.util.Optional.of(
-                    new NetworkAttachment("berth", "10.42.3.7", java.util.List.of("10.42.3.1"))));
+                    new NetworkAttachment("berth", "berth0", "10.42.3.7", 24, "10.42.3.1",
+                            java.util.List.of("10.42.3.1"))));
             assertThat(attached.getHostConfig().getNetworkMode()).isEqualTo("berth");
             assertThat(attached.getHostConfig().getDns()).containsExactly("10.42.3.1");
             assertThat(attached.getIpv4Address()).isEqualTo("10.42.3.7");
@@ -82,6 +83,67 @@ class DockerExecutorTest {
             assertThat(plain.getHostConfig().getDns()).isNull();
             assertThat(plain.getIpv4Address()).isNull();
         }
+    }
+
+    @Test
+    void aTaskTheAgentLinksStartsWithoutANetworkBehindTheWrapperWithItsAddressInLabels() {
+        Task task = Task.of(ObjectMeta.named("t1"), new TaskSpec("web", "u", 1, "n1", TaskState.RUNNING,
+                ServiceSpec.ofImage("img:1").taskTemplate()), null);
+        NetworkAttachment link = new NetworkAttachment("berth", "berth0", "10.42.3.7", 24, "10.42.3.1",
+                java.util.List.of("10.42.3.1"));
+        try (DockerExecutor docker = new DockerExecutor("unix:///nonexistent.sock")
+                .withNetworkPlumbing(new NetworkPlumber() {
+                    @Override
+                    public void connect(long pid, String containerId, NetworkAttachment attachment) {
+                    }
+
+                    @Override
+                    public boolean connected(String containerId) {
+                        return true;
+                    }
+                }, java.nio.file.Path.of("/bin/busybox"))) {
+            var cmd = docker.createCommand(task, "web.1.t1", java.util.Optional.of(link),
+                    java.util.List.of("redis-server", "--port", "6379"));
+            assertThat(cmd.getHostConfig().getNetworkMode()).isEqualTo("none");
+            assertThat(cmd.getHostConfig().getDns()).containsExactly("10.42.3.1");
+            assertThat(cmd.getIpv4Address()).isNull();
+            assertThat(cmd.getHostConfig().getBinds()).singleElement().hasToString("/bin/busybox:/.berth/busybox:ro");
+            assertThat(cmd.getEntrypoint()).containsExactlyElementsOf(EntrypointWrapper.entrypoint());
+            assertThat(cmd.getCmd()).containsExactly("redis-server", "--port", "6379");
+            assertThat(cmd.getLabels()).containsEntry("berth.network.address", "10.42.3.7/24")
+                    .containsEntry("berth.network.gateway", "10.42.3.1")
+                    .containsEntry("berth.network.bridge", "berth0")
+                    .containsEntry("berth.task.id", "t1");
+            assertThat(ContainerLabels.attachment(cmd.getLabels())).get().satisfies(back -> {
+                assertThat(back.cidr()).isEqualTo("10.42.3.7/24");
+                assertThat(back.gateway()).isEqualTo("10.42.3.1");
+                assertThat(back.bridge()).isEqualTo("berth0");
+            });
+            assertThat(ContainerLabels.address(cmd.getLabels())).isEqualTo("10.42.3.7");
+        }
+        assertThat(ContainerLabels.attachment(java.util.Map.of("berth.network.address", "10.42.3.7"))).isEmpty();
+        assertThat(ContainerLabels.attachment(java.util.Map.of("berth.network.address", "10.42.3.7/x",
+                "berth.network.gateway", "g", "berth.network.bridge", "b"))).isEmpty();
+        assertThat(ContainerLabels.address(java.util.Map.of())).isEmpty();
+    }
+
+    @Test
+    void theWrappedCommandFollowsDockersRulesForEntrypointAndArguments() {
+        java.util.List<String> none = java.util.List.of();
+        // the image's entrypoint and default arguments
+        assertThat(EntrypointWrapper.effectiveCommand(none, none, java.util.List.of("/entry"), java.util.List.of("a")))
+                .containsExactly("/entry", "a");
+        // arguments replace the image's default arguments, not its entrypoint
+        assertThat(EntrypointWrapper.effectiveCommand(none, java.util.List.of("b"), java.util.List.of("/entry"),
+                java.util.List.of("a"))).containsExactly("/entry", "b");
+        // an entrypoint of the task replaces the image's entrypoint and default arguments
+        assertThat(EntrypointWrapper.effectiveCommand(java.util.List.of("sh"), none, java.util.List.of("/entry"),
+                java.util.List.of("a"))).containsExactly("sh");
+        assertThat(EntrypointWrapper.effectiveCommand(java.util.List.of("sh"), java.util.List.of("-c", "x"),
+                java.util.List.of("/entry"), java.util.List.of("a"))).containsExactly("sh", "-c", "x");
+        assertThat(EntrypointWrapper.effectiveCommand(none, none, none, java.util.List.of("redis-server")))
+                .containsExactly("redis-server");
+        assertThat(EntrypointWrapper.effectiveCommand(none, none, none, none)).isEmpty();
     }
 
     @Test

@@ -73,7 +73,7 @@ class ContainerNetworkIT {
         assertThat(network.apply(new NetworkMap(SPEC, "10.213.0.0/24", List.of(), List.of()))).isTrue();
 
         assertThat(ready.get()).isEqualTo(new ContainerNetwork.Ready("bt-b1-net", Cidr.parse("10.213.0.0/24"),
-                "10.213.0.1"));
+                "10.213.0.1", "bt-b1-br0"));
         Network created = executor.client().inspectNetworkCmd().withNetworkId("bt-b1-net").exec();
         assertThat(created.getDriver()).isEqualTo("bridge");
         assertThat(created.getIpam().getConfig()).singleElement().satisfies(c -> {
@@ -99,7 +99,8 @@ class ContainerNetworkIT {
                 .hasSize(1);
 
         String id = executor.prepare(task("bt-b1-t1"),
-                Optional.of(new NetworkAttachment("bt-b1-net", "10.213.0.2", List.of("10.213.0.1"))));
+                Optional.of(new NetworkAttachment("bt-b1-net", "bt-b1-br0", "10.213.0.2", 24, "10.213.0.1",
+                        List.of("10.213.0.1"))));
         executor.start(id);
         Optional<ContainerInfo> info = executor.inspect(id);
         assertThat(info).get().satisfies(c -> {

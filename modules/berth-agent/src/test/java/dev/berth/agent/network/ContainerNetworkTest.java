@@ -27,6 +27,9 @@ class ContainerNetworkTest {
         final Set<String> jumps = new HashSet<>();
         String restored = "";
 
+        /** What {@code ip -o link show master berth0} prints. */
+        volatile String bridgePorts = "";
+
         FakeKernel() {
             routes.put("default", "via 192.0.2.1 dev eth0");
         }
@@ -35,6 +38,9 @@ class ContainerNetworkTest {
         public Result run(List<String> argv, String stdin) {
             String line = String.join(" ", argv);
             commands.add(line);
+            if (line.equals("ip -o link show master berth0")) {
+                return new Result(0, bridgePorts, "");
+            }
             if (line.equals("ip -4 route show")) {
                 StringBuilder out = new StringBuilder();
                 routes.forEach((dest, rest) -> out.append(dest).append(' ').append(rest).append('\n'));
@@ -126,7 +132,7 @@ class ContainerNetworkTest {
                 "ip route replace 10.42.1.0/24 via 192.0.2.12");
         assertThat(kernel.restored).contains("-A BERTHNET-MASQ -s 10.42.0.0/24 ! -d 10.42.0.0/16 -j MASQUERADE");
         assertThat(readies).containsExactly(
-                new ContainerNetwork.Ready("berth", Cidr.parse("10.42.0.0/24"), "10.42.0.1"));
+                new ContainerNetwork.Ready("berth", Cidr.parse("10.42.0.0/24"), "10.42.0.1", "berth0"));
         assertThat(network.ready()).contains(readies.get(0));
     }
 
@@ -170,6 +176,21 @@ class ContainerNetworkTest {
         network.apply(map("10.42.0.0/24"));
         assertThat(engine.calls).containsExactly("remove berth", "create berth 10.42.0.0/24");
         assertThat(readies).hasSize(1);
+    }
+
+    @Test
+    void containersTheAgentLinkedToTheBridgeKeepANetworkOfAnotherSubnet() {
+        engine.networks.put("berth", new DockerNetworks.Found("10.42.9.0/24", List.of()));
+        kernel.bridgePorts = "17: bv0123456789ab@if2: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue "
+                + "master berth0 state UP mode DEFAULT group default qlen 1000\\    link/ether 2a:...\n";
+
+        network.apply(map("10.42.0.0/24"));
+        assertThat(engine.calls).isEmpty();
+        assertThat(network.ready()).isEmpty();
+
+        kernel.bridgePorts = "";
+        network.apply(map("10.42.0.0/24"));
+        assertThat(engine.calls).containsExactly("remove berth", "create berth 10.42.0.0/24");
     }
 
     @Test

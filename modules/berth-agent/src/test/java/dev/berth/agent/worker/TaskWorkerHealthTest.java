@@ -35,7 +35,7 @@ class TaskWorkerHealthTest {
 
     private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
     private static final ContainerNetwork.Ready READY = new ContainerNetwork.Ready("berth",
-            Cidr.parse("10.42.3.0/24"), "10.42.3.1");
+            Cidr.parse("10.42.3.0/24"), "10.42.3.1", "berth0");
     private static final HealthCheck CMD = new HealthCheck(List.of("/bin/sh", "-c", "true"), null, null,
             Duration.ofSeconds(1), Duration.ofSeconds(1), 2, null);
     private static final HealthCheck TCP = new HealthCheck(null, null, Optional.of(new HealthCheck.TcpProbe(80)),

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class TaskWorkerNetworkTest {
 
     private static final ContainerNetwork.Ready READY = new ContainerNetwork.Ready("berth",
-            Cidr.parse("10.42.3.0/24"), "10.42.3.1");
+            Cidr.parse("10.42.3.0/24"), "10.42.3.1", "berth0");
 
     private final FakeExecutor engine = new FakeExecutor();
     private final List<TaskStatusUpdate> updates = Collections.synchronizedList(new ArrayList<>());
@@ -69,7 +69,7 @@ class TaskWorkerNetworkTest {
         worker.networkReady(READY);
 
         assertThat(engine.attachments).containsEntry("c-t1",
-                new NetworkAttachment("berth", "10.42.3.2", List.of("10.42.3.1")));
+                new NetworkAttachment("berth", "berth0", "10.42.3.2", 24, "10.42.3.1", List.of("10.42.3.1")));
         assertThat(engine.attachments.get("c-t2").address()).isEqualTo("10.42.3.3");
         // the address is reported from STARTING on
         for (TaskStatusUpdate u : of("t1")) {
@@ -110,7 +110,7 @@ class TaskWorkerNetworkTest {
 
     @Test
     void aFullSubnetFailsTheTask() {
-        worker.networkReady(new ContainerNetwork.Ready("berth", Cidr.parse("10.42.3.0/30"), "10.42.3.1"));
+        worker.networkReady(new ContainerNetwork.Ready("berth", Cidr.parse("10.42.3.0/30"), "10.42.3.1", "berth0"));
         assign(task("t1", 1, "img:1"), task("t2", 2, "img:1"));
 
         assertThat(of("t2")).last().satisfies(u -> {
