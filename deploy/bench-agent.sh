@@ -3,13 +3,15 @@
 # replicas of berth-examples/sleep:1 started by
 #   engine  N containers created and started in parallel through the Docker API (the bound),
 #   engine-net  the same, each on a user-defined bridge network with its own address and DNS
-#           server: the work a Berth node asks of its engine for a task on the cluster network,
+#           server: what a Berth node asked of its engine per task before its agent linked
+#           containers itself,
 #   swarm   Docker Swarm: docker swarm init, one service of N replicas, polled until all run,
-#   berth   Berth: berth init --detach (a manager with its local agent), one service, polled;
+#   berth   Berth: berth init --detach (a manager with its local agent), one service, followed
+#           through the API's watch stream (--berth-observe poll: polled like Swarm);
 # seconds to the first and to every replica running, medians over the runs and the ratios.
 #
 # Usage: deploy/bench-agent.sh [--sizes 10,50,100] [--runs 3] [--systems engine,engine-net,swarm,berth]
-#                              [--threads 8] [--timeout 600]
+#                              [--threads 8] [--timeout 600] [--berth-observe watch|poll]
 # Needs a built tree (mvn -DskipTests package) and a Docker engine (DOCKER_HOST is honoured).
 # The engine is left as found: a swarm this script creates is left again (even on failure), every
 # container and service it makes is removed, the Berth manager it starts is stopped and its
@@ -17,7 +19,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-sizes=10,50,100 runs=3 systems=engine,engine-net,swarm,berth threads=8 timeout=600
+sizes=10,50,100 runs=3 systems=engine,engine-net,swarm,berth threads=8 timeout=600 berth_observe=watch
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) sizes=$2; shift 2 ;;
@@ -25,7 +27,8 @@ while [ $# -gt 0 ]; do
     --systems) systems=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
     --timeout) timeout=$2; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --berth-observe) berth_observe=$2; shift 2 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument: $1 (try --help)" ;;
   esac
 done
@@ -126,4 +129,4 @@ fi
 log "running: sizes $sizes, $runs runs, systems $systems"
 java -Xmx1g -cp "$bench_jar:$BERTH_REPO/modules/berth-bench/target/lib/*" dev.berth.bench.startup.ServiceStartBenchmark \
   --docker-host "$docker_host" --berth-url "${berth_url:-http://127.0.0.1:4243}" --systems "$systems" \
-  --sizes "$sizes" --runs "$runs" --threads "$threads" --timeout "$timeout"
+  --sizes "$sizes" --runs "$runs" --threads "$threads" --timeout "$timeout" --berth-observe "$berth_observe"

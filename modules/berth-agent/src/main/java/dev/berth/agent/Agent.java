@@ -108,13 +108,16 @@ public final class Agent implements AutoCloseable {
         NetworkMapListener maps = NetworkMapListener.NONE;
         ContainerAddresses addresses = null;
         if (config.clusterNetwork()) {
+            Optional<java.nio.file.Path> busybox = StaticBusybox.find();
             if (networking.servicePorts()) {
                 publisher = new IptablesPortPublisher();
+                if (busybox.isPresent()) {
+                    publisher.withHairpinByLinks();
+                }
                 PortCheck check = new PortCheck(publisher::publishedPorts);
                 admission = check::check;
             }
             addresses = new ContainerAddresses();
-            Optional<java.nio.file.Path> busybox = StaticBusybox.find();
             if (busybox.isPresent()) {
                 executor.withNetworkPlumbing(new VethPlumber(new ProcessCommandRunner()), busybox.get());
             } else {

@@ -95,6 +95,7 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
     private volatile Optional<Plumbing> plumbing = Optional.empty();
     /** Containers created for plumbing and not started yet, with where they join. */
     private final Map<String, NetworkAttachment> toPlumb = new ConcurrentHashMap<>();
+    private final ImageCommands imageCommands;
 
     /** How containers on the cluster network get their link, and the busybox their wait runs on. */
     private record Plumbing(NetworkPlumber plumber, String busybox) {
@@ -122,6 +123,7 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
             t.setDaemon(true);
             return t;
         });
+        this.imageCommands = new ImageCommands(docker, resubscriber);
     }
 
     /** A docker-java client on {@code dockerHost}, with enough connections for parallel starts. */
@@ -202,11 +204,14 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
     private String preparePlumbed(Task task, String name, NetworkAttachment network) throws ExecutorException {
         TaskTemplate template = task.spec().template();
         String image = template.image();
-        InspectImageResponse inspected = inspectImage(image);
-        var config = inspected.getConfig();
+        ImageCommands.Command imageCommand = imageCommands.get(image, () -> {
+            var config = inspectImage(image).getConfig();
+            return new ImageCommands.Command(
+                    config == null || config.getEntrypoint() == null ? List.of() : List.of(config.getEntrypoint()),
+                    config == null || config.getCmd() == null ? List.of() : List.of(config.getCmd()));
+        });
         List<String> argv = EntrypointWrapper.effectiveCommand(template.command(), template.args(),
-                config == null || config.getEntrypoint() == null ? List.of() : List.of(config.getEntrypoint()),
-                config == null || config.getCmd() == null ? List.of() : List.of(config.getCmd()));
+                imageCommand.entrypoint(), imageCommand.cmd());
         String id;
         try {
             // Without any command the engine refuses the create itself, with its own words.
@@ -949,6 +954,7 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
 
     @Override
     public void close() {
+        imageCommands.close();
         resubscriber.shutdownNow();
         try {
             docker.close();

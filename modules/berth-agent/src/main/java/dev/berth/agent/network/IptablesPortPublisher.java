@@ -99,7 +99,19 @@ public final class IptablesPortPublisher implements AutoCloseable {
     private boolean jumpsVerified;
     /** The local task addresses whose bridge ports got hairpin mode since the last resync. */
     private Set<String> hairpinned = Set.of();
+    /** Whether the links of the node's containers are made in hairpin mode already ({@link VethPlumber}). */
+    private volatile boolean hairpinByLinks;
     private volatile Map<PublishedPort, String> published = Map.of();
+
+    /**
+     * Leaves hairpin mode to whoever links the containers ({@link VethPlumber} makes every link
+     * in hairpin mode): the publisher then no longer looks for bridge ports without it, which
+     * costs two {@code ip} processes per application while tasks start.
+     */
+    public IptablesPortPublisher withHairpinByLinks() {
+        this.hairpinByLinks = true;
+        return this;
+    }
 
     /** A publisher with Berth's chain names, the real iptables and the real sysctl. */
     public IptablesPortPublisher() {
@@ -237,7 +249,7 @@ public final class IptablesPortPublisher implements AutoCloseable {
             jumpsVerified = true;
         }
         Set<String> local = rules.localAddresses(nodeId);
-        if (!hairpinned.containsAll(local)) {
+        if (!hairpinByLinks && !hairpinned.containsAll(local)) {
             enableHairpin(local);
             hairpinned = Set.copyOf(local);
         }

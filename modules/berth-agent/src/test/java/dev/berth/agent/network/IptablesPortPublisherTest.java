@@ -134,6 +134,20 @@ class IptablesPortPublisherTest {
     }
 
     @Test
+    void hairpinModeIsLeftToTheLinksWhenTheAgentMakesThem() throws Exception {
+        FakeIptables iptables = new FakeIptables();
+        iptables.bridgePorts = """
+                12: veth1@if11: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 master docker0 state UP \\    bridge_slave state forwarding hairpin off guard off
+                """;
+        IptablesPortPublisher publisher = new IptablesPortPublisher(ServiceRules.Options.DEFAULT, iptables,
+                Files.writeString(dir.resolve("route_localnet"), "1")).withHairpinByLinks();
+
+        assertThat(publisher.apply(WEB1, "node-1")).isTrue();
+
+        assertThat(iptables.calls).isNotEmpty().noneMatch(c -> c.startsWith("ip "));
+    }
+
+    @Test
     void interfacesAreFoundBySubnet() {
         String ipAddr = """
                 1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever

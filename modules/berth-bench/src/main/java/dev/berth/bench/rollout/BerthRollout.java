@@ -135,6 +135,6 @@ public final class BerthRollout implements Rollout {
 
     @Override
     public void remove(String name, Duration timeout) throws Exception {
-        new BerthContender(apiUrl, docker, "unused").remove(name, timeout); // removal goes by the service's name
+        new BerthContender(apiUrl, docker, "unused", false).remove(name, timeout); // removal goes by the service's name
     }
 }

@@ -145,7 +145,7 @@ public final class EngineRollout implements Rollout {
     }
 
     /** Removes the network of {@code engine-net}, once its containers are gone. */
-    public void removeNetwork() {
+    public void removeNetwork() throws InterruptedException {
         engine.removeNetwork();
     }
 }

@@ -23,7 +23,7 @@ import java.util.Optional;
  * <pre>
  * java -cp … dev.berth.bench.startup.ServiceStartBenchmark [--docker-host unix:///var/run/docker.sock]
  *     [--berth-url http://127.0.0.1:4243] [--systems engine,swarm,berth] [--sizes 10,50,100] [--runs 3]
- *     [--image berth-examples/sleep:1] [--threads 8] [--timeout 600]
+ *     [--image berth-examples/sleep:1] [--threads 8] [--timeout 600] [--berth-observe watch|poll]
  * </pre>
  *
  * The systems of one repetition run back to back, so that a slow spell of the machine (it is
@@ -40,7 +40,8 @@ public final class ServiceStartBenchmark {
             "--runs", "3",
             "--image", "berth-examples/sleep:1",
             "--threads", "8",
-            "--timeout", "600");
+            "--timeout", "600",
+            "--berth-observe", "watch");
 
     private ServiceStartBenchmark() {
     }
@@ -69,7 +70,8 @@ public final class ServiceStartBenchmark {
                     case "engine-net" -> contenders.add(new EngineContender(docker, image,
                             Integer.parseInt(o.get("--threads")), true));
                     case "swarm" -> contenders.add(new SwarmContender(docker, imageId));
-                    case "berth" -> contenders.add(new BerthContender(o.get("--berth-url"), docker, image));
+                    case "berth" -> contenders.add(new BerthContender(o.get("--berth-url"), docker, image,
+                            !"poll".equals(o.get("--berth-observe"))));
                     default -> {
                         out.println("unknown system " + system + " (engine, engine-net, swarm, berth)");
                         System.exit(2);
@@ -93,13 +95,13 @@ public final class ServiceStartBenchmark {
                     }
                 }
             }
+            out.println();
+            out.print(report.render());
             for (Contender c : contenders) {
                 if (c instanceof EngineContender engine) {
                     engine.removeNetwork();
                 }
             }
-            out.println();
-            out.print(report.render());
         }
         System.exit(0);
     }
