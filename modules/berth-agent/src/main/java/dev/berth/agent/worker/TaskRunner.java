@@ -53,6 +53,8 @@ final class TaskRunner {
     private volatile boolean shutdownRequested;
     /** Whether the container's process was started by us or found running. */
     private boolean started;
+    /** The engine's start events of the container seen so far (on the task's queue). */
+    private int startEvents;
     /** The health reported with every update from RUNNING on; empty without a health check. */
     private volatile String health = "";
     /** The message of the RUNNING update, repeated by health updates. */
@@ -119,6 +121,7 @@ final class TaskRunner {
         queue.submit(() -> {
             containerId = container.id();
             started = true;
+            startEvents = 1; // the start it was found in
             if (shutdownRequested) {
                 return;
             }
@@ -417,7 +420,16 @@ final class TaskRunner {
         }
         switch (event.type()) {
             case START -> {
-                // start() reports RUNNING when the engine's start call returns; this is the same news.
+                // The first is the news start() reported already. A later one is a restart by hand
+                // (docker restart): the container has a new network namespace, which the agent
+                // links again, else its command would wait for a network that never comes.
+                if (++startEvents > 1 && started) {
+                    try {
+                        worker.executor().reconnect(containerId);
+                    } catch (ExecutorException e) {
+                        LOG.warn("restarted container of task {} has no network: {}", taskId, e.getMessage());
+                    }
+                }
             }
             case DIE -> {
                 int exit = event.exitCode().orElse(-1);

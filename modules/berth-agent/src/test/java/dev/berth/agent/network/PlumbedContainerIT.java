@@ -148,6 +148,18 @@ class PlumbedContainerIT {
         assertThat(plumber.connected(id)).isTrue();
         assertThat(docker.docker("exec", id, "sh", "-c", "ip -4 addr show eth0")).contains("inet 10.215.0.5/24");
         assertThat(run("busybox", "ping", "-c", "1", "-W", "2", "10.215.0.5")).contains("1 packets received");
+
+        // restarted by hand: a new namespace, whose command waits until the agent links it again
+        docker.docker("restart", "-t", "0", id);
+        assertThat(plumber.connected(id)).isFalse();
+        executor.reconnect(id);
+        assertThat(docker.docker("exec", id, "sh", "-c", "ip -4 addr show eth0")).contains("inet 10.215.0.5/24");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!docker.docker("exec", id, "cat", "/proc/1/cmdline").startsWith("sleep")
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(docker.docker("exec", id, "cat", "/proc/1/cmdline").replace('\0', ' ').strip()).isEqualTo("sleep 30");
     }
 
     private String awaitLogs(String id, String marker) throws InterruptedException {

@@ -78,6 +78,11 @@ final class FakeExecutor implements Executor {
     }
 
     @Override
+    public void reconnect(String containerId) {
+        calls.add("reconnect " + containerId);
+    }
+
+    @Override
     public Optional<ContainerInfo> inspect(String containerId) {
         return Optional.ofNullable(containers.get(containerId));
     }

@@ -80,6 +80,17 @@ class TaskWorkerTest {
     }
 
     @Test
+    void aContainerRestartedByHandIsLinkedAgainNotItsFirstStart() {
+        assign(task("t1", 1, "img:1"));
+        engine.fire("c-t1", ContainerEvent.Type.START, Optional.empty()); // the start the worker made
+        assertThat(engine.calls).containsExactly("prepare t1", "start c-t1");
+
+        engine.fire("c-t1", ContainerEvent.Type.START, Optional.empty()); // docker restart
+        assertThat(engine.calls).containsExactly("prepare t1", "start c-t1", "reconnect c-t1");
+        assertThat(states("t1")).containsExactlyElementsOf(UP_TO_RUNNING);
+    }
+
+    @Test
     void aTaskPublishingPortsIsNotInspectedEither() {
         assign(Tasks.withPorts(task("t1", 1, "img:1"), List.of(dev.berth.api.PortConfig.parse("8080:80"))));
 
