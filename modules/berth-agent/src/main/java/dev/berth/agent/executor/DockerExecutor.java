@@ -150,11 +150,6 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
         return this;
     }
 
-    /** Whether containers on the cluster network are linked by the agent ({@link #withNetworkPlumbing}). */
-    public boolean plumbsNetwork() {
-        return plumbing.isPresent();
-    }
-
     /** The engine's address. */
     public String host() {
         return host;
