@@ -10,8 +10,9 @@ import java.util.Set;
 /**
  * The addresses of this node's task containers in its subnet of the cluster network: which task
  * holds which address, and the lowest free one for the next task. The subnet's network address,
- * its gateway (the first host, the bridge's own address) and its broadcast address are never
- * given out. Safe from any thread.
+ * its gateway (the first host, the bridge's own address), its broadcast address and the range
+ * left to the engine for containers attached by hand
+ * ({@link ContainerNetworkRules#handAttachedRange}) are never given out. Safe from any thread.
  *
  * <p>It is rebuilt after an agent restart from the containers found on the network
  * ({@link #reserve}); reservations made before the node's subnet is known are kept and count
@@ -78,9 +79,13 @@ public final class ContainerAddresses {
      */
     public static Optional<String> lowestFree(Cidr subnet, Set<String> used) {
         long size = subnet.size();
+        Optional<Cidr> byHand = ContainerNetworkRules.handAttachedRange(subnet);
         // a /31 or /32 has no room once the gateway is taken
         for (long n = 2; n < size - 1; n++) {
             String candidate = subnet.host(n);
+            if (byHand.isPresent() && byHand.get().contains(candidate)) {
+                break; // the range at the end is the engine's, for containers attached by hand
+            }
             if (!used.contains(candidate)) {
                 return Optional.of(candidate);
             }

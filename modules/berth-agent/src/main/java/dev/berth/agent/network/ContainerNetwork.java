@@ -171,14 +171,19 @@ public final class ContainerNetwork implements AutoCloseable {
     }
 
     private void resync() {
-        lastRules = null;
-        lastRoutes = null;
-        ready = Optional.empty();
+        forgetApplied();
         NetworkMap map = current;
         if (map != null) {
             pending.compareAndSet(null, map);
             drain();
         }
+    }
+
+    /** Makes the next application check everything again: the network, the rules, the routes. */
+    synchronized void forgetApplied() {
+        lastRules = null;
+        lastRoutes = null;
+        ready = Optional.empty();
     }
 
     /**
@@ -244,6 +249,16 @@ public final class ContainerNetwork implements AutoCloseable {
         Ready result = new Ready(spec.name(), subnet, spec.gateway(), options.bridgeName());
         if (found.isPresent() && found.get().subnet().equals(spec.subnet())) {
             lastConflict = null;
+            if (found.get().ipRange().equals(spec.ipRange()) || !found.get().containers().isEmpty()
+                    || !linkedContainers().isEmpty()) {
+                // A network of an earlier agent, without the range for containers attached by
+                // hand, serves on until nothing is attached to it.
+                return Optional.of(result);
+            }
+            LOG.info("Docker network {} has no address range for containers attached by hand: recreating it "
+                    + "(nothing is attached to it)", spec.name());
+            networks.remove(spec.name());
+            networks.create(spec);
             return Optional.of(result);
         }
         if (found.isPresent()) {

@@ -32,9 +32,12 @@ public final class ContainerNetworkRules {
      * @param gateway the bridge's address, the subnet's first host
      * @param options the bridge driver's options
      * @param labels the network's labels
+     * @param ipRange where the engine's own address management may give addresses (to containers
+     *     attached to the network by hand), never to tasks: {@link #handAttachedRange}; empty
+     *     for a subnet too small to spare one
      */
     public record BridgeSpec(String name, String subnet, String gateway, Map<String, String> options,
-            Map<String, String> labels) {
+            Map<String, String> labels, String ipRange) {
         public BridgeSpec {
             options = Map.copyOf(options);
             labels = Map.copyOf(labels);
@@ -61,7 +64,23 @@ public final class ContainerNetworkRules {
         return new BridgeSpec(options.networkName(), subnet.toString(), subnet.gateway(),
                 Map.of("com.docker.network.bridge.name", options.bridgeName(),
                         "com.docker.network.bridge.enable_ip_masquerade", "false"),
-                Map.of(NETWORK_LABEL, "cluster"));
+                Map.of(NETWORK_LABEL, "cluster"),
+                handAttachedRange(subnet).map(Cidr::toString).orElse(""));
+    }
+
+    /**
+     * The last sixteenth of {@code subnet} ({@code 10.42.0.240/28} of {@code 10.42.0.0/24}), for
+     * containers a person attaches to the node's network by hand: the engine's address
+     * management gives addresses only from there, and tasks never get one of them. The agent links
+     * task containers itself, so the engine does not know their addresses and would otherwise
+     * hand one out again. Empty for subnets smaller than a /26.
+     */
+    public static java.util.Optional<Cidr> handAttachedRange(Cidr subnet) {
+        if (subnet.prefix() > 26) {
+            return java.util.Optional.empty();
+        }
+        int prefix = subnet.prefix() + 4;
+        return java.util.Optional.of(subnet.subnet(prefix, subnet.subnetCount(prefix) - 1));
     }
 
     /** The chain of filter FORWARD rules. */

@@ -18,12 +18,19 @@ interface DockerNetworks {
      * A network the engine has.
      *
      * @param subnet its first IPv4 subnet; empty when it has none
+     * @param ipRange the range the engine gives addresses from in that subnet; empty: all of it
      * @param containers the names of the containers attached to it now
      */
-    record Found(String subnet, List<String> containers) {
+    record Found(String subnet, String ipRange, List<String> containers) {
         public Found {
             subnet = subnet == null ? "" : subnet;
+            ipRange = ipRange == null ? "" : ipRange;
             containers = List.copyOf(containers);
+        }
+
+        /** A network whose engine gives addresses from all of its subnet. */
+        public Found(String subnet, List<String> containers) {
+            this(subnet, "", containers);
         }
     }
 
@@ -52,9 +59,12 @@ interface DockerNetworks {
                     return Optional.empty();
                 }
                 String subnet = "";
+                String ipRange = "";
                 if (network.getIpam() != null && network.getIpam().getConfig() != null) {
-                    subnet = network.getIpam().getConfig().stream().map(Network.Ipam.Config::getSubnet)
-                            .filter(s -> s != null && s.contains(".")).findFirst().orElse("");
+                    Optional<Network.Ipam.Config> v4 = network.getIpam().getConfig().stream()
+                            .filter(c -> c.getSubnet() != null && c.getSubnet().contains(".")).findFirst();
+                    subnet = v4.map(Network.Ipam.Config::getSubnet).orElse("");
+                    ipRange = v4.map(Network.Ipam.Config::getIpRange).orElse("");
                 }
                 List<String> containers = new ArrayList<>();
                 Map<String, Network.ContainerNetworkConfig> attached = network.getContainers();
@@ -62,14 +72,18 @@ interface DockerNetworks {
                     attached.forEach((id, c) -> containers.add(c.getName() == null ? id : c.getName()));
                 }
                 containers.sort(null);
-                return Optional.of(new Found(subnet, containers));
+                return Optional.of(new Found(subnet, ipRange, containers));
             }
 
             @Override
             public void create(ContainerNetworkRules.BridgeSpec spec) {
+                Network.Ipam.Config ipam = new Network.Ipam.Config().withSubnet(spec.subnet())
+                        .withGateway(spec.gateway());
+                if (!spec.ipRange().isEmpty()) {
+                    ipam.withIpRange(spec.ipRange());
+                }
                 docker.createNetworkCmd().withName(spec.name()).withDriver("bridge")
-                        .withIpam(new Network.Ipam().withConfig(new Network.Ipam.Config().withSubnet(spec.subnet())
-                                .withGateway(spec.gateway())))
+                        .withIpam(new Network.Ipam().withConfig(ipam))
                         .withOptions(spec.options()).withLabels(spec.labels()).withCheckDuplicate(true).exec();
             }
 

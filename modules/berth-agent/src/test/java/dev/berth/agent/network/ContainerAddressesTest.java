@@ -21,6 +21,24 @@ class ContainerAddressesTest {
     }
 
     @Test
+    void theRangeLeftToTheEngineForContainersAttachedByHandIsNeverGiven() {
+        java.util.Set<String> all = new java.util.HashSet<>();
+        for (int i = 2; i <= 238; i++) {
+            all.add("10.42.1." + i);
+        }
+        assertThat(ContainerAddresses.lowestFree(SUBNET, all)).contains("10.42.1.239");
+        all.add("10.42.1.239");
+        // 10.42.1.240/28 is the engine's
+        assertThat(ContainerAddresses.lowestFree(SUBNET, all)).isEmpty();
+        assertThat(ContainerNetworkRules.handAttachedRange(SUBNET)).contains(Cidr.parse("10.42.1.240/28"));
+        assertThat(ContainerNetworkRules.handAttachedRange(Cidr.parse("10.42.0.0/16")))
+                .contains(Cidr.parse("10.42.240.0/20"));
+        assertThat(ContainerNetworkRules.handAttachedRange(Cidr.parse("10.42.1.0/26")))
+                .contains(Cidr.parse("10.42.1.60/30"));
+        assertThat(ContainerNetworkRules.handAttachedRange(Cidr.parse("10.42.1.0/27"))).isEmpty();
+    }
+
+    @Test
     void aTaskKeepsItsAddressAndAReleasedOneIsGivenAgain() {
         ContainerAddresses addresses = new ContainerAddresses();
         assertThat(addresses.allocate("t1")).as("no subnet yet").isEmpty();

@@ -79,6 +79,7 @@ class ContainerNetworkIT {
         assertThat(created.getIpam().getConfig()).singleElement().satisfies(c -> {
             assertThat(c.getSubnet()).isEqualTo("10.213.0.0/24");
             assertThat(c.getGateway()).isEqualTo("10.213.0.1");
+            assertThat(c.getIpRange()).isEqualTo("10.213.0.240/28");
         });
         assertThat(created.getOptions()).containsEntry("com.docker.network.bridge.name", "bt-b1-br0")
                 .containsEntry("com.docker.network.bridge.enable_ip_masquerade", "false");

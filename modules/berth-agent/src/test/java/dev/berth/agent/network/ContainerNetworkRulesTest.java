@@ -19,6 +19,7 @@ class ContainerNetworkRulesTest {
         assertThat(spec.options()).isEqualTo(Map.of("com.docker.network.bridge.name", "berth0",
                 "com.docker.network.bridge.enable_ip_masquerade", "false"));
         assertThat(spec.labels()).isEqualTo(Map.of("dev.berth.network", "cluster"));
+        assertThat(spec.ipRange()).isEqualTo("10.42.3.240/28");
     }
 
     @Test

@@ -89,7 +89,7 @@ class ContainerNetworkTest {
         @Override
         public void create(ContainerNetworkRules.BridgeSpec spec) {
             calls.add("create " + spec.name() + " " + spec.subnet());
-            networks.put(spec.name(), new Found(spec.subnet(), List.of()));
+            networks.put(spec.name(), new Found(spec.subnet(), spec.ipRange(), List.of()));
         }
 
         @Override
@@ -191,6 +191,24 @@ class ContainerNetworkTest {
         kernel.bridgePorts = "";
         network.apply(map("10.42.0.0/24"));
         assertThat(engine.calls).containsExactly("remove berth", "create berth 10.42.0.0/24");
+    }
+
+    @Test
+    void aNetworkWithoutTheRangeForContainersAttachedByHandIsRecreatedOnceNothingIsAttached() {
+        engine.networks.put("berth", new DockerNetworks.Found("10.42.0.0/24", List.of("web.1.abc")));
+        network.apply(map("10.42.0.0/24"));
+        assertThat(engine.calls).isEmpty();
+        assertThat(readies).hasSize(1);
+
+        engine.networks.put("berth", new DockerNetworks.Found("10.42.0.0/24", List.of()));
+        network.forgetApplied();
+        network.apply(map("10.42.0.0/24"));
+        assertThat(engine.calls).containsExactly("remove berth", "create berth 10.42.0.0/24");
+
+        engine.calls.clear();
+        network.forgetApplied();
+        network.apply(map("10.42.0.0/24"));
+        assertThat(engine.calls).as("the new network has the range").isEmpty();
     }
 
     @Test

@@ -101,6 +101,15 @@ class PlumbedContainerIT {
                 .contains(" hairpin on ");
         assertThat(run("busybox", "ping", "-c", "1", "-W", "2", "10.215.0.2")).contains("1 packets received");
 
+        // a container attached to the network by hand gets an address the engine may give, which
+        // is never a task's (the engine does not know the linked container's address)
+        String byHand = docker.docker("run", "-d", "--network", "bt-b2-net", "--label", "berth.node.id=" + nodeId,
+                docker.busyboxImage(), "sleep", "30").strip();
+        String byHandAddress = docker.docker("inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
+                byHand).strip();
+        assertThat(Cidr.parse("10.215.0.240/28").contains(byHandAddress)).as(byHandAddress).isTrue();
+        docker.docker("rm", "-f", byHand);
+
         // a subnet change while a linked container runs leaves the network alone
         network.apply(new NetworkMap(SPEC, "10.215.1.0/24", List.of(), List.of()));
         assertThat(network.ready()).isEmpty();
