@@ -8,14 +8,14 @@ import dev.berth.api.codec.Codec;
 import dev.berth.cli.BerthCommand;
 import dev.berth.cli.CliException;
 import dev.berth.cli.client.ApiException;
-import dev.berth.cli.flags.ServiceRef;
+import dev.berth.cli.flags.ServiceTarget;
 import dev.berth.cli.output.Tables;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code berth rollout history service/NAME}: the service's kept revisions (the newest
@@ -27,20 +27,15 @@ import picocli.CommandLine.Parameters;
             "With --revision N, print that revision's spec as YAML."})
 public final class RolloutHistoryCommand extends BerthCommand {
 
-    @Parameters(index = "0", paramLabel = "SERVICE", description = "service/NAME, svc/NAME or NAME.")
-    private String target;
+    @Mixin
+    private ServiceTarget target;
 
     @Option(names = "--revision", paramLabel = "N", description = "Print revision N's spec as YAML.")
     private Long revision;
 
     @Override
     protected int run() {
-        String name;
-        try {
-            name = ServiceRef.parse(target);
-        } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
-        }
+        String name = target.name();
         // read the service first: a service that does not exist is a 404, not an empty history
         Service service = client().get(Kind.SERVICE, name);
         if (revision != null) {

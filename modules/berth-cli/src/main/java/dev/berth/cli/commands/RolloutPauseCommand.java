@@ -1,9 +1,9 @@
 package dev.berth.cli.commands;
 
 import dev.berth.cli.BerthCommand;
-import dev.berth.cli.flags.ServiceRef;
+import dev.berth.cli.flags.ServiceTarget;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 /** {@code berth rollout pause service/NAME}: pauses the running rollout; tasks not yet replaced stay as they are. */
 @Command(name = "pause", mixinStandardHelpOptions = true,
@@ -11,17 +11,12 @@ import picocli.CommandLine.Parameters;
                 + " (an error when none is running).")
 public final class RolloutPauseCommand extends BerthCommand {
 
-    @Parameters(index = "0", paramLabel = "SERVICE", description = "service/NAME, svc/NAME or NAME.")
-    private String target;
+    @Mixin
+    private ServiceTarget target;
 
     @Override
     protected int run() {
-        String name;
-        try {
-            name = ServiceRef.parse(target);
-        } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
-        }
+        String name = target.name();
         client().pause(name);
         out().println("service \"" + name + "\" paused");
         return 0;

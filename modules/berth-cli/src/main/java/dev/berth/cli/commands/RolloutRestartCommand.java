@@ -2,12 +2,12 @@ package dev.berth.cli.commands;
 
 import dev.berth.api.ServiceSpec;
 import dev.berth.cli.BerthCommand;
-import dev.berth.cli.flags.ServiceRef;
+import dev.berth.cli.flags.ServiceTarget;
 import java.time.Duration;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code berth rollout restart service/NAME}: Kubernetes' restart, Swarm's
@@ -20,8 +20,8 @@ import picocli.CommandLine.Parameters;
             "Exit 0 when complete; 1 when paused or rolled back, or on --timeout."})
 public final class RolloutRestartCommand extends BerthCommand {
 
-    @Parameters(index = "0", paramLabel = "SERVICE", description = "service/NAME, svc/NAME or NAME.")
-    private String target;
+    @Mixin
+    private ServiceTarget target;
 
     @Option(names = {"-d", "--detach"}, description = "Return at once instead of showing the rollout's progress.")
     private boolean detach;
@@ -32,10 +32,9 @@ public final class RolloutRestartCommand extends BerthCommand {
 
     @Override
     protected int run() {
-        String name;
+        String name = target.name();
         Optional<Duration> limit;
         try {
-            name = ServiceRef.parse(target);
             limit = RolloutWatch.timeout(timeout);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());

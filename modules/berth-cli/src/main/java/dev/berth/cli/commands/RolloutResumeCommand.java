@@ -1,9 +1,9 @@
 package dev.berth.cli.commands;
 
 import dev.berth.cli.BerthCommand;
-import dev.berth.cli.flags.ServiceRef;
+import dev.berth.cli.flags.ServiceTarget;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 /** {@code berth rollout resume service/NAME}: resumes a paused rollout (or rollback) where it stopped. */
 @Command(name = "resume", mixinStandardHelpOptions = true,
@@ -11,17 +11,12 @@ import picocli.CommandLine.Parameters;
                 + " (an error when none is paused).")
 public final class RolloutResumeCommand extends BerthCommand {
 
-    @Parameters(index = "0", paramLabel = "SERVICE", description = "service/NAME, svc/NAME or NAME.")
-    private String target;
+    @Mixin
+    private ServiceTarget target;
 
     @Override
     protected int run() {
-        String name;
-        try {
-            name = ServiceRef.parse(target);
-        } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
-        }
+        String name = target.name();
         client().resume(name);
         out().println("service \"" + name + "\" resumed");
         return 0;

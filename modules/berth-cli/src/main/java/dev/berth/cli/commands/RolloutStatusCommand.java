@@ -3,12 +3,12 @@ package dev.berth.cli.commands;
 import dev.berth.api.Kind;
 import dev.berth.api.Service;
 import dev.berth.cli.BerthCommand;
-import dev.berth.cli.flags.ServiceRef;
+import dev.berth.cli.flags.ServiceTarget;
 import java.time.Duration;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code berth rollout status service/NAME}: follows the service's current rollout until it
@@ -19,8 +19,8 @@ import picocli.CommandLine.Parameters;
             "Exit 0 when complete; 1 when paused, rolling or rolled back, or on --timeout."})
 public final class RolloutStatusCommand extends BerthCommand {
 
-    @Parameters(index = "0", paramLabel = "SERVICE", description = "service/NAME, svc/NAME or NAME.")
-    private String target;
+    @Mixin
+    private ServiceTarget target;
 
     @Option(names = "--timeout", paramLabel = "DURATION",
             description = "Stop waiting after this long (exit 1), e.g. 5m. Default: no limit.")
@@ -28,10 +28,9 @@ public final class RolloutStatusCommand extends BerthCommand {
 
     @Override
     protected int run() {
-        String name;
+        String name = target.name();
         Optional<Duration> limit;
         try {
-            name = ServiceRef.parse(target);
             limit = RolloutWatch.timeout(timeout);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());

@@ -1,12 +1,12 @@
 package dev.berth.cli.commands;
 
 import dev.berth.cli.BerthCommand;
-import dev.berth.cli.flags.ServiceRef;
+import dev.berth.cli.flags.ServiceTarget;
 import java.time.Duration;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code berth rollout undo service/NAME [--to-revision N]}: rolls the service back to the
@@ -19,8 +19,8 @@ import picocli.CommandLine.Parameters;
             "Shows the rollback's progress until it completes (exit 0) or pauses (exit 1), unless --detach."})
 public final class RolloutUndoCommand extends BerthCommand {
 
-    @Parameters(index = "0", paramLabel = "SERVICE", description = "service/NAME, svc/NAME or NAME.")
-    private String target;
+    @Mixin
+    private ServiceTarget target;
 
     @Option(names = "--to-revision", paramLabel = "N",
             description = "The revision to go back to (see rollout history). Default: the previous one.")
@@ -35,10 +35,9 @@ public final class RolloutUndoCommand extends BerthCommand {
 
     @Override
     protected int run() {
-        String name;
+        String name = target.name();
         Optional<Duration> limit;
         try {
-            name = ServiceRef.parse(target);
             limit = RolloutWatch.timeout(timeout);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
