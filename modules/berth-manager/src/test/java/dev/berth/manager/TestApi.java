@@ -13,23 +13,26 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.stream.Stream;
 
-/** A small client of the manager's HTTP API for tests, on {@link HttpClient}. */
-final class TestApi {
+/**
+ * A small client of the manager's HTTP API for tests, on {@link HttpClient}; public for the
+ * tests of other packages of the manager ({@code dev.berth.manager.api.RolloutApiServer}).
+ */
+public final class TestApi {
 
-    static final String YAML = "application/yaml";
-    static final String JSON = "application/json";
+    public static final String YAML = "application/yaml";
+    public static final String JSON = "application/json";
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
 
-    TestApi(int port) {
+    public TestApi(int port) {
         this.base = "http://127.0.0.1:" + port;
     }
 
     /** A response with its status and body. */
-    record Response(int status, String contentType, String body) {
-        JsonNode json() {
+    public record Response(int status, String contentType, String body) {
+        public JsonNode json() {
             try {
                 return Codec.json().readTree(body);
             } catch (IOException e) {
@@ -43,20 +46,20 @@ final class TestApi {
         }
     }
 
-    Response get(String path) {
+    public Response get(String path) {
         return send(HttpRequest.newBuilder(uri(path)).GET());
     }
 
-    Response delete(String path) {
+    public Response delete(String path) {
         return send(HttpRequest.newBuilder(uri(path)).DELETE());
     }
 
-    Response post(String path, String body, String contentType) {
+    public Response post(String path, String body, String contentType) {
         return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    Response put(String path, String body, String contentType) {
+    public Response put(String path, String body, String contentType) {
         return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
                 .PUT(HttpRequest.BodyPublishers.ofString(body)));
     }

@@ -1,25 +1,18 @@
 package dev.berth.manager.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.api.Kind;
 import dev.berth.api.Service;
 import dev.berth.api.ServiceRevision;
-import dev.berth.api.codec.Codec;
+import dev.berth.manager.TestApi;
+import dev.berth.manager.TestApi.Response;
 import dev.berth.store.ObjectStore;
 import dev.berth.testkit.EtcdTestEnv;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,21 +21,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * An {@link ApiServer} on the test's etcd prefix with no controllers (so only the test writes),
- * and a small HTTP client to it; closed with the test's {@link EtcdTestEnv}. The rollout tests
+ * and a {@link TestApi} client to it; closed with the test's {@link EtcdTestEnv}. The rollout tests
  * drive the API over HTTP and read what it stored straight from the store.
  */
 final class RolloutApiServer implements AutoCloseable {
 
-    static final String YAML = "application/yaml";
-    static final String JSON = "application/json";
+    static final String YAML = TestApi.YAML;
+    static final String JSON = TestApi.JSON;
 
     private final EtcdTestEnv env;
     private final ObjectStore store;
     private final Vertx vertx;
     private final ApiServer server;
-    private final String base;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final TestApi http;
 
     private RolloutApiServer(EtcdTestEnv env) {
         this.env = env;
@@ -64,7 +55,7 @@ final class RolloutApiServer implements AutoCloseable {
                 return Optional.empty();
             }
         }, 1024 * 1024);
-        this.base = "http://127.0.0.1:" + server.listen("127.0.0.1", 0);
+        this.http = new TestApi(server.listen("127.0.0.1", 0));
     }
 
     /** Starts a server on {@code env}'s prefix; it is closed after the test. */
@@ -77,38 +68,20 @@ final class RolloutApiServer implements AutoCloseable {
         return store;
     }
 
-    /** An HTTP answer. */
-    record Response(int status, String body) {
-        JsonNode json() {
-            try {
-                return Codec.json().readTree(body);
-            } catch (IOException e) {
-                throw new UncheckedIOException("not JSON: " + body, e);
-            }
-        }
-
-        @Override
-        public String toString() {
-            return status + " " + body;
-        }
-    }
-
     Response get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).GET());
+        return http.get(path);
     }
 
     Response delete(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).DELETE());
+        return http.delete(path);
     }
 
     Response post(String path, String body, String contentType) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        return http.post(path, body, contentType);
     }
 
     Response put(String path, String body, String contentType) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
-                .PUT(HttpRequest.BodyPublishers.ofString(body)));
+        return http.put(path, body, contentType);
     }
 
     /** The service as stored (read from the store, not through the API). */
@@ -158,23 +131,6 @@ final class RolloutApiServer implements AutoCloseable {
             yaml.append("  ").append(line).append('\n');
         }
         return yaml.toString();
-    }
-
-    private URI uri(String path) {
-        return URI.create(base + path);
-    }
-
-    private Response send(HttpRequest.Builder request) {
-        try {
-            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.api.Service;
 import dev.berth.api.UpdateState;
 import dev.berth.api.UpdateStatus;
-import dev.berth.manager.api.RolloutApiServer.Response;
+import dev.berth.manager.TestApi.Response;
 import dev.berth.testkit.EtcdExtension;
 import dev.berth.testkit.EtcdTestEnv;
 import java.time.Instant;

@@ -4,7 +4,7 @@ import static dev.berth.manager.api.RolloutApiServer.YAML;
 import static dev.berth.manager.api.RolloutApiServer.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.berth.manager.api.RolloutApiServer.Response;
+import dev.berth.manager.TestApi.Response;
 import dev.berth.testkit.EtcdExtension;
 import dev.berth.testkit.EtcdTestEnv;
 import java.util.List;
