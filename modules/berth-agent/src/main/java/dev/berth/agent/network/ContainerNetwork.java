@@ -296,10 +296,8 @@ public final class ContainerNetwork implements AutoCloseable {
                 return List.of();
             }
             return r.stdout().lines()
-                    .map(l -> l.split(":\\s+", 3))
-                    .filter(parts -> parts.length >= 2)
-                    .map(parts -> parts[1].replaceFirst("@.*$", ""))
-                    .filter(name -> name.startsWith("bv"))
+                    .flatMap(l -> IpLinkLines.name(l).stream())
+                    .filter(name -> name.startsWith(VethPlumber.HOST_LINK_PREFIX))
                     .toList();
         } catch (IOException e) {
             LOG.debug("cannot list the links on bridge {}: {}", options.bridgeName(), e.toString());

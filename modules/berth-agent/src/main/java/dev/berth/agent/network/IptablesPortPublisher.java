@@ -391,13 +391,9 @@ public final class IptablesPortPublisher implements AutoCloseable {
     static List<String> portsWithoutHairpin(String ipLinkShow) {
         List<String> ports = new ArrayList<>();
         for (String line : ipLinkShow.split("\n")) {
-            String[] f = line.strip().split(":\\s+", 3);
-            if (f.length < 3 || line.contains(" hairpin on ")) {
-                continue;
+            if (!line.contains(" hairpin on ")) {
+                IpLinkLines.name(line).ifPresent(ports::add);
             }
-            String name = f[1];
-            int at = name.indexOf('@');
-            ports.add(at < 0 ? name : name.substring(0, at));
         }
         return List.copyOf(ports);
     }

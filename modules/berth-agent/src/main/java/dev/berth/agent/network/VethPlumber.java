@@ -21,6 +21,9 @@ import java.util.stream.Collectors;
  */
 public final class VethPlumber implements NetworkPlumber {
 
+    /** How the host ends of the links are named: the prefix and the container id's first 12 characters. */
+    static final String HOST_LINK_PREFIX = "bv";
+
     private final CommandRunner runner;
     private final long agentPid;
 
@@ -37,7 +40,7 @@ public final class VethPlumber implements NetworkPlumber {
 
     /** The host end's name: {@code bv} and the container id's first 12 characters (within 15). */
     static String hostLink(String containerId) {
-        return "bv" + containerId.substring(0, Math.min(12, containerId.length()));
+        return HOST_LINK_PREFIX + containerId.substring(0, Math.min(12, containerId.length()));
     }
 
     /**
