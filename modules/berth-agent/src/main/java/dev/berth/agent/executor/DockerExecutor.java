@@ -223,7 +223,8 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
         try {
             return docker.inspectImageCmd(image).exec();
         } catch (NotFoundException e) {
-            ensureImage(image);
+            LOG.info("image {} is not on this node: pulling it", image);
+            pull(image);
         } catch (RuntimeException e) {
             throw failure("cannot inspect image " + image, e, image);
         }
@@ -379,6 +380,11 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
         } catch (RuntimeException e) {
             throw failure("cannot inspect image " + image, e, image);
         }
+        pull(image);
+    }
+
+    /** Pulls {@code image}, which is not on the node; ImageNotFound when it cannot be pulled. */
+    private void pull(String image) throws ExecutorException {
         try {
             var pull = docker.pullImageCmd(image);
             if (!hasTagOrDigest(image)) {
