@@ -76,6 +76,11 @@ final class LabApi {
         return states;
     }
 
+    /** How many nodes are ready. */
+    long readyNodes() {
+        return nodeStates().values().stream().filter("ready"::equals).count();
+    }
+
     List<TaskView> tasks(String service) {
         String selector = URLEncoder.encode("berth.service=" + service, StandardCharsets.UTF_8);
         List<TaskView> out = new ArrayList<>();

@@ -49,7 +49,7 @@ class MultiNodeIT {
         this.lab = lab;
         this.api = new LabApi(lab.managerUrl());
         await().atMost(WAIT).pollInterval(Duration.ofSeconds(1)).until(() ->
-                api.nodeStates().values().stream().filter("ready"::equals).count() >= lab.nodes().size());
+                api.readyNodes() >= lab.nodes().size());
     }
 
     @AfterEach

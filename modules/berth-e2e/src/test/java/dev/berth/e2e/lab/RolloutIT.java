@@ -66,7 +66,7 @@ class RolloutIT {
         this.lab = lab;
         this.api = new LabApi(lab.managerUrl());
         await().atMost(WAIT).pollInterval(Duration.ofSeconds(1)).until(() ->
-                api.nodeStates().values().stream().filter("ready"::equals).count() >= lab.nodes().size());
+                api.readyNodes() >= lab.nodes().size());
     }
 
     @Test
