@@ -40,6 +40,8 @@ import org.apache.logging.log4j.Logger;
 public final class Agent implements AutoCloseable {
 
     private static final Logger LOG = LogManager.getLogger(Agent.class);
+    /** The state directory's subdirectory of the containers' hosts, hostname and resolv.conf. */
+    static final String CONTAINER_FILES = "containers";
 
     private final AgentConfig config;
     private final Networking networking;
@@ -119,7 +121,9 @@ public final class Agent implements AutoCloseable {
             }
             addresses = new ContainerAddresses();
             if (busybox.isPresent()) {
-                executor.withNetworkPlumbing(new VethPlumber(new ProcessCommandRunner()), busybox.get());
+                executor.withNetworkPlumbing(new VethPlumber(new ProcessCommandRunner()), busybox.get(),
+                        config.stateDir().resolve(CONTAINER_FILES));
+                executor.pruneContainerFiles();
             } else {
                 LOG.warn("no statically linked busybox at /bin/busybox (Debian: busybox-static): tasks join the "
                         + "cluster network through the engine's network, which takes the engine longer per task");

@@ -95,10 +95,15 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
     private volatile Optional<Plumbing> plumbing = Optional.empty();
     /** Containers created for plumbing and not started yet, with where they join. */
     private final Map<String, NetworkAttachment> toPlumb = new ConcurrentHashMap<>();
+    /** Containers whose hosts, hostname and resolv.conf the agent wrote, with their task's id. */
+    private final Map<String, String> filesOfContainer = new ConcurrentHashMap<>();
     private final ImageCommands imageCommands;
 
-    /** How containers on the cluster network get their link, and the busybox their wait runs on. */
-    private record Plumbing(NetworkPlumber plumber, String busybox) {
+    /**
+     * How containers on the cluster network get their link, the busybox their wait runs on, and
+     * where their hosts, hostname and resolv.conf are.
+     */
+    private record Plumbing(NetworkPlumber plumber, String busybox, ContainerFiles files) {
     }
 
     /**
@@ -142,12 +147,43 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
 
     /**
      * Links containers on the cluster network to it itself, with {@code plumber}, instead of
-     * attaching them to the engine's network; {@code staticBusybox} is a statically linked
-     * busybox on this host, the shell of the {@link EntrypointWrapper}.
+     * attaching them to the engine's network. Their containers are created with the engine's
+     * networking disabled, so the agent writes their hosts, hostname and resolv.conf, in a
+     * directory per task under {@code filesRoot} ({@link ContainerFiles}).
+     *
+     * @param staticBusybox a statically linked busybox on this host, the shell of the
+     *     {@link EntrypointWrapper}
+     * @param filesRoot a directory of the agent's, on the engine's file system
      */
-    public DockerExecutor withNetworkPlumbing(NetworkPlumber plumber, Path staticBusybox) {
-        this.plumbing = Optional.of(new Plumbing(plumber, staticBusybox.toAbsolutePath().toString()));
+    public DockerExecutor withNetworkPlumbing(NetworkPlumber plumber, Path staticBusybox, Path filesRoot) {
+        this.plumbing = Optional.of(new Plumbing(plumber, staticBusybox.toAbsolutePath().toString(),
+                ContainerFiles.under(filesRoot)));
         return this;
+    }
+
+    /**
+     * Deletes the container files ({@link #withNetworkPlumbing}) of tasks that have no container
+     * left on the engine: those removed while no agent ran. Call it before the agent runs tasks;
+     * an engine that does not answer leaves everything in place.
+     */
+    public void pruneContainerFiles() {
+        Optional<Plumbing> p = plumbing;
+        if (p.isEmpty()) {
+            return;
+        }
+        java.util.Set<String> tasks = new java.util.HashSet<>();
+        try {
+            for (Container c : docker.listContainersCmd().withShowAll(true)
+                    .withLabelFilter(Map.of(ContainerLabels.MANAGED, "true")).exec()) {
+                if (c.getLabels() != null) {
+                    tasks.add(c.getLabels().getOrDefault(ContainerLabels.TASK_ID, ""));
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.info("cannot list containers ({}): container files are not pruned", describe(e));
+            return;
+        }
+        p.get().files().prune(tasks);
     }
 
     /** The engine's address. */
@@ -214,8 +250,22 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
         } catch (NotFoundException e) {
             throw new ExecutorException.ImageNotFound(image, e); // removed since the inspect
         }
+        try {
+            // before the start: the engine would make a missing bind source a directory
+            plumbing.orElseThrow().files().write(task.id(), hostname(id), network);
+        } catch (IOException e) {
+            removeQuietly(id);
+            throw new ExecutorException.EngineFailure("cannot write the hosts, hostname and resolv.conf of container "
+                    + name + ": " + e.getMessage(), e);
+        }
+        filesOfContainer.put(id, task.id());
         toPlumb.put(id, network);
         return id;
+    }
+
+    /** Docker's host name for a container it names itself: its short id. */
+    static String hostname(String containerId) {
+        return containerId.length() > 12 ? containerId.substring(0, 12) : containerId;
     }
 
     /** The image's description, pulling the image first when it is not on the node. */
@@ -281,8 +331,8 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
             List<String> wrapped) {
         TaskTemplate template = task.spec().template();
         boolean plumbed = network.isPresent() && !wrapped.isEmpty();
-        HostConfig hostConfig = plumbed ? plumbedHostConfig(network.get(), plumbing.orElseThrow().busybox())
-                : hostConfig(network);
+        HostConfig hostConfig = plumbed ? plumbedHostConfig(plumbing.orElseThrow().busybox(),
+                plumbing.orElseThrow().files().binds(task.id())) : hostConfig(network);
         if (template.init()) {
             // Docker's tini as PID 1: it forwards the stop signal and reaps, so a program that
             // ignores SIGTERM as PID 1 still stops at once rather than after the grace period.
@@ -308,7 +358,8 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
                 .withHostConfig(hostConfig);
         engineHealthCheck(template.healthCheck()).ifPresent(cmd::withHealthcheck);
         if (plumbed) {
-            return cmd.withEntrypoint(EntrypointWrapper.entrypoint()).withCmd(wrapped);
+            // No engine networking at all: no sandbox, none of the engine's network files.
+            return cmd.withNetworkDisabled(true).withEntrypoint(EntrypointWrapper.entrypoint()).withCmd(wrapped);
         }
         // docker-java turns the address into the endpoint's IPAM config on the host config's network
         network.ifPresent(n -> cmd.withIpv4Address(n.address()));
@@ -323,13 +374,16 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
 
     /**
      * The host config of a container the agent links itself: no engine network (only loopback
-     * until the link), the attachment's DNS servers, and the node's busybox for the wrapper.
+     * until the link), the node's busybox for the wrapper, and the agent's hosts, hostname and
+     * resolv.conf ({@link ContainerFiles}).
      */
-    static HostConfig plumbedHostConfig(NetworkAttachment network, String busybox) {
+    static HostConfig plumbedHostConfig(String busybox, List<Bind> files) {
+        List<Bind> binds = new ArrayList<>();
+        binds.add(new Bind(busybox, new Volume(EntrypointWrapper.MOUNT_POINT), AccessMode.ro));
+        binds.addAll(files);
         return HostConfig.newHostConfig()
                 .withNetworkMode("none")
-                .withDns(network.dns())
-                .withBinds(new Bind(busybox, new Volume(EntrypointWrapper.MOUNT_POINT), AccessMode.ro));
+                .withBinds(binds);
     }
 
     /**
@@ -455,7 +509,6 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
             throw new ExecutorException.StartFailed("cannot link the container to the cluster network: "
                     + e.getMessage(), e);
         }
-        addHostsEntry(r, link.address());
     }
 
     @Override
@@ -476,6 +529,7 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
             if (!p.get().plumber().connected(containerId)) {
                 LOG.info("linking adopted container {} to the cluster network", r.getName());
                 p.get().plumber().connect(pid, containerId, link.get());
+                // a container an older agent created on the engine's files: name it in its hosts
                 addHostsEntry(r, link.get().address());
             }
         } catch (IOException e) {
@@ -621,6 +675,11 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
         } catch (RuntimeException e) {
             throw new ExecutorException.EngineFailure("cannot remove container " + containerId + ": " + describe(e), e);
         }
+        String taskId = filesOfContainer.remove(containerId);
+        Optional<Plumbing> p = plumbing;
+        if (taskId != null && p.isPresent()) {
+            p.get().files().delete(taskId, hostname(containerId));
+        }
     }
 
     private void removeQuietly(String nameOrId) {
@@ -687,8 +746,14 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
             }
             String ip = c.getNetworkSettings() == null || c.getNetworkSettings().getNetworks() == null ? ""
                     : firstIp(c.getNetworkSettings().getNetworks());
+            Map<String, String> labels = c.getLabels() == null ? Map.of() : c.getLabels();
             if (ip.isEmpty()) {
-                ip = ContainerLabels.address(c.getLabels() == null ? Map.of() : c.getLabels());
+                ip = ContainerLabels.address(labels);
+            }
+            String taskId = labels.getOrDefault(ContainerLabels.TASK_ID, "");
+            if (plumbing.isPresent() && !ContainerLabels.address(labels).isEmpty() && !taskId.isEmpty()) {
+                // linked by an agent: once removed, its files go too (an agent restart forgot them)
+                filesOfContainer.put(c.getId(), taskId);
             }
             out.add(new ContainerInfo(c.getId(), name, c.getLabels(), running, exit, ip));
         }

@@ -101,13 +101,19 @@ class DockerExecutorTest {
                     public boolean connected(String containerId) {
                         return true;
                     }
-                }, java.nio.file.Path.of("/bin/busybox"))) {
+                }, java.nio.file.Path.of("/bin/busybox"), java.nio.file.Path.of("/var/lib/berth/containers"))) {
             var cmd = docker.createCommand(task, "web.1.t1", java.util.Optional.of(link),
                     java.util.List.of("redis-server", "--port", "6379"));
             assertThat(cmd.getHostConfig().getNetworkMode()).isEqualTo("none");
-            assertThat(cmd.getHostConfig().getDns()).containsExactly("10.42.3.1");
+            // no engine networking: the agent writes the files the engine's network would have
+            assertThat(cmd.isNetworkDisabled()).isTrue();
+            assertThat(cmd.getHostConfig().getDns()).isNullOrEmpty();
             assertThat(cmd.getIpv4Address()).isNull();
-            assertThat(cmd.getHostConfig().getBinds()).singleElement().hasToString("/bin/busybox:/.berth/busybox:ro");
+            assertThat(cmd.getHostConfig().getBinds()).extracting(Object::toString).containsExactly(
+                    "/bin/busybox:/.berth/busybox:ro",
+                    "/var/lib/berth/containers/t1/hosts:/etc/hosts:rw",
+                    "/var/lib/berth/containers/t1/hostname:/etc/hostname:rw",
+                    "/var/lib/berth/containers/t1/resolv.conf:/etc/resolv.conf:rw");
             assertThat(cmd.getEntrypoint()).containsExactlyElementsOf(EntrypointWrapper.entrypoint());
             assertThat(cmd.getCmd()).containsExactly("redis-server", "--port", "6379");
             assertThat(cmd.getLabels()).containsEntry("berth.network.address", "10.42.3.7/24")

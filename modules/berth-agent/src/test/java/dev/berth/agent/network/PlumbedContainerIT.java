@@ -18,6 +18,8 @@ import dev.berth.api.TaskTemplate;
 import dev.berth.api.session.SessionMessage.NetworkMap;
 import dev.berth.testkit.DockerExtension;
 import dev.berth.testkit.DockerTestEnv;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Containers the agent links to the node's bridge itself ({@link VethPlumber}, behind the
@@ -47,13 +50,16 @@ class PlumbedContainerIT {
     private String nodeId;
     private DockerExecutor executor;
     private ContainerNetwork network;
+    /** Where the executor writes the containers' hosts, hostname and resolv.conf. */
+    @TempDir
+    Path files;
 
     @BeforeEach
     void setUp(DockerTestEnv env) {
         docker = env;
         nodeId = "bt-b2-" + UUID.randomUUID().toString().substring(0, 8);
         executor = new DockerExecutor(env.host(), () -> Optional.of(nodeId))
-                .withNetworkPlumbing(new VethPlumber(kernel), StaticBusybox.find().orElseThrow());
+                .withNetworkPlumbing(new VethPlumber(kernel), StaticBusybox.find().orElseThrow(), files);
         network = new ContainerNetwork(executor.client(), OPTIONS, kernel, r -> { });
         assertThat(network.apply(new NetworkMap(SPEC, "10.215.0.0/24", List.of(), List.of()))).isTrue();
     }
@@ -81,8 +87,17 @@ class PlumbedContainerIT {
 
         String logs = awaitLogs(id, "argv0=");
         assertThat(logs).contains("inet 10.215.0.2/24", "default via 10.215.0.1 dev eth0", "nameserver 10.215.0.1");
+        // no engine networking at all: the agent wrote what the engine's network would have
+        assertThat(docker.docker("inspect", "-f", "{{.Config.NetworkDisabled}} {{.HostConfig.NetworkMode}} "
+                + "{{.NetworkSettings.SandboxKey}}.", id).strip()).isEqualTo("true none .");
         String hostname = executor.client().inspectContainerCmd(id).exec().getConfig().getHostName();
-        assertThat(docker.docker("exec", id, "cat", "/etc/hosts")).contains("10.215.0.2\t" + hostname);
+        assertThat(hostname).isEqualTo(id.substring(0, 12)); // Docker's default
+        assertThat(docker.docker("exec", id, "hostname").strip()).isEqualTo(hostname);
+        assertThat(docker.docker("exec", id, "cat", "/etc/hostname").strip()).isEqualTo(hostname);
+        assertThat(docker.docker("exec", id, "cat", "/etc/hosts")).contains("127.0.0.1\tlocalhost\n")
+                .endsWith("\n10.215.0.2\t" + hostname);
+        assertThat(docker.docker("exec", id, "sh", "-c", "ping -c 1 -W 2 localhost")).contains("1 packets received");
+        assertThat(files.resolve("bt-b2-t1")).isDirectory();
         // the engine's MAC for the address: a later container at this address is reached at once
         assertThat(docker.docker("exec", id, "cat", "/sys/class/net/eth0/address").strip())
                 .isEqualTo("02:42:0a:d7:00:02");
@@ -115,6 +130,7 @@ class PlumbedContainerIT {
         assertThat(network.ready()).isEmpty();
 
         executor.remove(id);
+        assertThat(files.resolve("bt-b2-t1")).doesNotExist();
         // the kernel takes the pair away with the container's namespace
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (run("ip", "-o", "link", "show", "master", "bt-b2-br0").contains("bv") && System.nanoTime() < deadline) {
@@ -148,7 +164,7 @@ class PlumbedContainerIT {
         assertThat(plumber.connected(id)).isFalse();
 
         DockerExecutor successor = new DockerExecutor(docker.host(), () -> Optional.of(nodeId))
-                .withNetworkPlumbing(plumber, StaticBusybox.find().orElseThrow());
+                .withNetworkPlumbing(plumber, StaticBusybox.find().orElseThrow(), files);
         try {
             successor.reconnect(id);
         } finally {
@@ -169,6 +185,30 @@ class PlumbedContainerIT {
             Thread.sleep(20);
         }
         assertThat(docker.docker("exec", id, "cat", "/proc/1/cmdline").replace('\0', ' ').strip()).isEqualTo("sleep 30");
+        assertThat(docker.docker("exec", id, "cat", "/etc/hosts")).endsWith("\n10.215.0.5\t" + id.substring(0, 12));
+    }
+
+    @Test
+    void theFilesOfAContainerGoWithItAlsoWhenAnotherAgentRemovesIt() throws Exception {
+        String id = executor.prepare(task("bt-b2-t6", List.of("sleep", "30")), Optional.of(at("10.215.0.6")));
+        executor.start(id);
+        // the files of a container removed while no agent ran
+        Files.createDirectories(files.resolve("bt-b2-gone"));
+        Files.writeString(files.resolve("bt-b2-gone").resolve("hosts"), "10.215.0.9\tgone\n");
+
+        DockerExecutor successor = new DockerExecutor(docker.host(), () -> Optional.of(nodeId))
+                .withNetworkPlumbing(new VethPlumber(kernel), StaticBusybox.find().orElseThrow(), files);
+        try {
+            successor.pruneContainerFiles();
+            assertThat(files.resolve("bt-b2-gone")).doesNotExist();
+            assertThat(files.resolve("bt-b2-t6").resolve("hosts")).exists();
+
+            assertThat(successor.listManaged()).extracting(ContainerInfo::id).containsExactly(id);
+            successor.remove(id);
+            assertThat(files.resolve("bt-b2-t6")).doesNotExist();
+        } finally {
+            successor.close();
+        }
     }
 
     private String awaitLogs(String id, String marker) throws InterruptedException {
