@@ -2,15 +2,17 @@
 # The agent issue's benchmark: on this machine's Docker engine, side by side in one run, N
 # replicas of berth-examples/sleep:1 started by
 #   engine  N containers created and started in parallel through the Docker API (the bound),
-#   engine-net  the same, each on a user-defined bridge network with its own address and DNS
-#           server: what a Berth node asked of its engine per task before its agent linked
+#   engine-nonet  the same without any engine networking (NetworkDisabled): the engine's part of
+#           a Berth task, whose container the agent links to the node's bridge itself,
+#   engine-net  (on request) the same, each on a user-defined bridge network with its own address
+#           and DNS server: what a Berth node asked of its engine per task before its agent linked
 #           containers itself,
 #   swarm   Docker Swarm: docker swarm init, one service of N replicas, polled until all run,
 #   berth   Berth: berth init --detach (a manager with its local agent), one service, followed
 #           through the API's watch stream (--berth-observe poll: polled like Swarm);
 # seconds to the first and to every replica running, medians over the runs and the ratios.
 #
-# Usage: deploy/bench-agent.sh [--sizes 10,50,100] [--runs 3] [--systems engine,engine-net,swarm,berth]
+# Usage: deploy/bench-agent.sh [--sizes 10,50,100] [--runs 3] [--systems engine,engine-nonet,swarm,berth]
 #                              [--threads 8] [--timeout 600] [--berth-observe watch|poll]
 # Needs a built tree (mvn -DskipTests package) and a Docker engine (DOCKER_HOST is honoured).
 # The engine is left as found: a swarm this script creates is left again (even on failure), every
@@ -19,7 +21,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-sizes=10,50,100 runs=3 systems=engine,engine-net,swarm,berth threads=8 timeout=600 berth_observe=watch
+sizes=10,50,100 runs=3 systems=engine,engine-nonet,swarm,berth threads=8 timeout=600 berth_observe=watch
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) sizes=$2; shift 2 ;;
@@ -28,7 +30,7 @@ while [ $# -gt 0 ]; do
     --threads) threads=$2; shift 2 ;;
     --timeout) timeout=$2; shift 2 ;;
     --berth-observe) berth_observe=$2; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument: $1 (try --help)" ;;
   esac
 done

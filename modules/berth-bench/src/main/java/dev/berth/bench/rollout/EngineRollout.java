@@ -46,7 +46,9 @@ public final class EngineRollout implements Rollout {
         this.docker = docker;
         this.threads = threads;
         this.onNetwork = onNetwork;
-        this.engine = new EngineContender(docker, "unused", threads, onNetwork); // image: never started by it
+        // image: never started by it
+        this.engine = new EngineContender(docker, "unused", threads,
+                onNetwork ? EngineContender.Networking.NETWORK : EngineContender.Networking.BRIDGE);
     }
 
     @Override

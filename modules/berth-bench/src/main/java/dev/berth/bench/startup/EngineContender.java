@@ -37,30 +37,54 @@ public final class EngineContender implements Contender {
     private static final String SUBNET = "10.201.0.0/16";
     private static final String GATEWAY = "10.201.0.1";
 
+    /** Where the containers' network comes from; the name is the system's in the report. */
+    public enum Networking {
+        /** The engine's default bridge, as {@code docker run} gives: the engine bound. */
+        BRIDGE("engine"),
+        /**
+         * A user-defined bridge network with an address of each container's own and a DNS
+         * server: what a Berth node asked of its engine per task before its agent linked
+         * containers itself.
+         */
+        NETWORK("engine-net"),
+        /**
+         * None at all ({@code NetworkDisabled}): the engine's part of a Berth task whose container
+         * the agent links itself, so Berth over it is what Berth itself adds.
+         */
+        DISABLED("engine-nonet");
+
+        private final String system;
+
+        Networking(String system) {
+            this.system = system;
+        }
+
+        /** The system's name in the benchmark's options and report. */
+        public String system() {
+            return system;
+        }
+    }
+
     private final DockerClient docker;
     private final String image;
     private final int threads;
-    private final boolean onNetwork;
+    private final Networking networking;
 
     /** Containers on the engine's default bridge. */
     public EngineContender(DockerClient docker, String image, int threads) {
-        this(docker, image, threads, false);
+        this(docker, image, threads, Networking.BRIDGE);
     }
 
-    /**
-     * @param onNetwork whether each container joins a user-defined bridge network with an
-     *     address of its own and a DNS server ({@code engine-net}), as Berth's tasks do
-     */
-    public EngineContender(DockerClient docker, String image, int threads, boolean onNetwork) {
+    public EngineContender(DockerClient docker, String image, int threads, Networking networking) {
         this.docker = docker;
         this.image = image;
         this.threads = threads;
-        this.onNetwork = onNetwork;
+        this.networking = networking;
     }
 
     @Override
     public String name() {
-        return onNetwork ? "engine-net" : "engine";
+        return networking.system();
     }
 
     /** Creates the network of {@code engine-net} unless it exists. */
@@ -82,7 +106,7 @@ public final class EngineContender implements Contender {
      * figures are printed already.
      */
     public void removeNetwork() throws InterruptedException {
-        if (!onNetwork) {
+        if (networking != Networking.NETWORK) {
             return;
         }
         for (int attempt = 1; ; attempt++) {
@@ -118,7 +142,7 @@ public final class EngineContender implements Contender {
 
     @Override
     public Timing start(String name, int replicas, Duration timeout) throws Exception {
-        if (onNetwork) {
+        if (networking == Networking.NETWORK) {
             ensureNetwork();
         }
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -131,8 +155,12 @@ public final class EngineContender implements Contender {
                 started.add(pool.submit(() -> {
                     CreateContainerCmd create = docker.createContainerCmd(image).withName(container)
                             .withLabels(Map.of(LABEL, name));
-                    if (onNetwork) {
-                        create.withHostConfig(onNetwork(HostConfig.newHostConfig())).withIpv4Address(address);
+                    switch (networking) {
+                        case NETWORK -> create.withHostConfig(onNetwork(HostConfig.newHostConfig()))
+                                .withIpv4Address(address);
+                        case DISABLED -> create.withNetworkDisabled(true)
+                                .withHostConfig(HostConfig.newHostConfig().withNetworkMode("none"));
+                        case BRIDGE -> { }
                     }
                     String id = create.exec().getId();
                     docker.startContainerCmd(id).exec();

@@ -68,12 +68,14 @@ public final class ServiceStartBenchmark {
                 switch (system.strip()) {
                     case "engine" -> contenders.add(new EngineContender(docker, image, Integer.parseInt(o.get("--threads"))));
                     case "engine-net" -> contenders.add(new EngineContender(docker, image,
-                            Integer.parseInt(o.get("--threads")), true));
+                            Integer.parseInt(o.get("--threads")), EngineContender.Networking.NETWORK));
+                    case "engine-nonet" -> contenders.add(new EngineContender(docker, image,
+                            Integer.parseInt(o.get("--threads")), EngineContender.Networking.DISABLED));
                     case "swarm" -> contenders.add(new SwarmContender(docker, imageId));
                     case "berth" -> contenders.add(new BerthContender(o.get("--berth-url"), docker, image,
                             !"poll".equals(o.get("--berth-observe"))));
                     default -> {
-                        out.println("unknown system " + system + " (engine, engine-net, swarm, berth)");
+                        out.println("unknown system " + system + " (engine, engine-nonet, engine-net, swarm, berth)");
                         System.exit(2);
                     }
                 }

@@ -60,7 +60,7 @@ public final class StartupReport {
         StringBuilder b = new StringBuilder();
         b.append("Medians in seconds; every time counts from just before the create call.\n");
         b.append("  first+ = first replica running after the create call returned (the issue's <= 1 s target)\n\n");
-        b.append(String.format(Locale.ROOT, "%6s  %-10s %5s %9s %9s %9s %9s%n", "N", "system", "runs", "create",
+        b.append(String.format(Locale.ROOT, "%6s  %-12s %5s %9s %9s %9s %9s%n", "N", "system", "runs", "create",
                 "first", "first+", "all"));
         for (int n : sizes) {
             for (String system : systems) {
@@ -69,7 +69,7 @@ public final class StartupReport {
                     continue;
                 }
                 boolean engine = system.startsWith("engine");
-                b.append(String.format(Locale.ROOT, "%6d  %-10s %5d %9s %9s %9s %9s%n", n, system, runs,
+                b.append(String.format(Locale.ROOT, "%6d  %-12s %5d %9s %9s %9s %9s%n", n, system, runs,
                         engine ? "-" : fmt(median(system, n, Timing::created)),
                         fmt(median(system, n, Timing::first)),
                         engine ? "-" : fmt(median(system, n, Timing::firstAfterCreate)),
@@ -80,6 +80,10 @@ public final class StartupReport {
         pairs.put("berth/engine", new String[] {"berth", "engine"});
         pairs.put("berth/swarm", new String[] {"berth", "swarm"});
         pairs.put("swarm/engine", new String[] {"swarm", "engine"});
+        if (systems.contains("engine-nonet")) {
+            // the engine's part of a Berth task (no engine networking): Berth over it is Berth's own
+            pairs.put("berth/engine-nonet", new String[] {"berth", "engine-nonet"});
+        }
         if (systems.contains("engine-net")) {
             // the bound with the network work Berth's tasks ask of the engine
             pairs.put("berth/engine-net", new String[] {"berth", "engine-net"});

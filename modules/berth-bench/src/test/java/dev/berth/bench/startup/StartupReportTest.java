@@ -52,6 +52,19 @@ class StartupReportTest {
     }
 
     @Test
+    void theBoundWithoutEngineNetworkingGetsItsOwnRatioWhenMeasured() {
+        StartupReport report = new StartupReport();
+        report.add(new StartupReport.Sample("engine", 100, 1, new Timing(0, 0.5, 10)));
+        report.add(new StartupReport.Sample("engine-nonet", 100, 1, new Timing(0, 0.4, 5)));
+        report.add(new StartupReport.Sample("berth", 100, 1, new Timing(0.1, 0.8, 6)));
+        String table = report.render();
+        assertThat(table).containsPattern("100\\s+engine-nonet\\s+1\\s+-\\s+0\\.40\\s+-\\s+5\\.00");
+        // berth/engine 6/10, berth/swarm -, swarm/engine -, berth/engine-nonet 6/5
+        assertThat(table).containsPattern("100\\s+0\\.60 \\(1\\.60\\)\\s+-\\s+-\\s+1\\.20 \\(2\\.00\\)");
+        assertThat(new StartupReport().render()).doesNotContain("engine-nonet");
+    }
+
+    @Test
     void missingSystemLeavesItsRatiosEmpty() {
         StartupReport report = new StartupReport();
         report.add(new StartupReport.Sample("engine", 50, 1, new Timing(0, 1, 10)));
