@@ -28,6 +28,12 @@ class AgentTest {
     }
 
     @Test
+    void linksContainersItselfOnlyFromAStateDirectoryTheEngineCanBindMountFrom() {
+        assertThat(Agent.plumbable(Path.of("/var/lib/berth/containers"))).isTrue();
+        assertThat(Agent.plumbable(Path.of("/srv/a:b/containers"))).isFalse();
+    }
+
+    @Test
     void defaultsToAWorkerOnTheUsualSocket() {
         AgentConfig config = AgentConfig.of(List.of("m:4243"), Path.of("/tmp/x"));
 

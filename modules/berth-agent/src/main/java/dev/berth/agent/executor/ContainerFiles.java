@@ -59,6 +59,11 @@ final class ContainerFiles {
      *     host's resolv.conf, copied into every container's
      */
     ContainerFiles(Path root, List<String> hostResolverLines) {
+        if (root.toAbsolutePath().toString().contains(":")) {
+            // the engine's bind syntax is source:target:mode
+            throw new IllegalArgumentException("containers' files cannot be bind-mounted from " + root.toAbsolutePath()
+                    + ": its path contains a ':'");
+        }
         this.root = root.toAbsolutePath();
         this.hostResolverLines = List.copyOf(hostResolverLines);
     }

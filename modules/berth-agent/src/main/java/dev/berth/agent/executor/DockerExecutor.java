@@ -154,6 +154,7 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
      * @param staticBusybox a statically linked busybox on this host, the shell of the
      *     {@link EntrypointWrapper}
      * @param filesRoot a directory of the agent's, on the engine's file system
+     * @throws IllegalArgumentException when the engine cannot bind-mount from {@code filesRoot}
      */
     public DockerExecutor withNetworkPlumbing(NetworkPlumber plumber, Path staticBusybox, Path filesRoot) {
         this.plumbing = Optional.of(new Plumbing(plumber, staticBusybox.toAbsolutePath().toString(),

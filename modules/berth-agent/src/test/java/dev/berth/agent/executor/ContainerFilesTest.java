@@ -69,5 +69,7 @@ class ContainerFilesTest {
         assertThatThrownBy(() -> files.dir("../x")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("../x");
         assertThatThrownBy(() -> files.dir("")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ContainerFiles(root.resolve("a:b"), List.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("contains a ':'");
     }
 }

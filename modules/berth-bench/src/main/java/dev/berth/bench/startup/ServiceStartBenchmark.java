@@ -89,7 +89,7 @@ public final class ServiceStartBenchmark {
                         try {
                             Timing t = c.start(name, n, timeout);
                             report.add(new StartupReport.Sample(c.name(), n, run, t));
-                            out.printf(Locale.ROOT, "N=%-4d run %d  %-6s create %6.2fs  first %6.2fs  all %7.2fs%n",
+                            out.printf(Locale.ROOT, "N=%-4d run %d  %-12s create %6.2fs  first %6.2fs  all %7.2fs%n",
                                     n, run, c.name(), t.created(), t.first(), t.all());
                         } finally {
                             c.remove(name, timeout);
