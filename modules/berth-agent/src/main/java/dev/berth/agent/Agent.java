@@ -89,11 +89,6 @@ public final class Agent implements AutoCloseable {
         static final Networking DEFAULT = new Networking(ContainerNetwork.Options.DEFAULT, 53, true);
     }
 
-    /** Whether the engine can bind-mount containers' files from {@code dir} (its syntax is source:target). */
-    static boolean plumbable(java.nio.file.Path dir) {
-        return !dir.toAbsolutePath().toString().contains(":");
-    }
-
     /**
      * Connects to the engine, adopts nothing yet (that happens on the first full assignment set),
      * and opens the session. An unreachable engine is logged, not fatal: the node registers and
@@ -125,14 +120,15 @@ public final class Agent implements AutoCloseable {
                 admission = check::check;
             }
             addresses = new ContainerAddresses();
-            if (busybox.isPresent() && plumbable(config.stateDir().resolve(CONTAINER_FILES))) {
-                executor.withNetworkPlumbing(new VethPlumber(new ProcessCommandRunner()), busybox.get(),
-                        config.stateDir().resolve(CONTAINER_FILES));
-                executor.pruneContainerFiles();
-            } else if (busybox.isPresent()) {
-                LOG.warn("the state directory {} has a ':' in its path, which the engine cannot bind-mount from: tasks "
-                        + "join the cluster network through the engine's network, which takes the engine longer per "
-                        + "task", config.stateDir());
+            if (busybox.isPresent()) {
+                try {
+                    executor.withNetworkPlumbing(new VethPlumber(new ProcessCommandRunner()), busybox.get(),
+                            config.stateDir().resolve(CONTAINER_FILES));
+                    executor.pruneContainerFiles();
+                } catch (IllegalArgumentException e) {
+                    LOG.warn("{}: tasks join the cluster network through the engine's network, which takes the engine "
+                            + "longer per task", e.getMessage());
+                }
             } else {
                 LOG.warn("no statically linked busybox at /bin/busybox (Debian: busybox-static): tasks join the "
                         + "cluster network through the engine's network, which takes the engine longer per task");

@@ -3,6 +3,8 @@ package dev.berth.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.agent.executor.DockerExecutor;
+import dev.berth.agent.network.VethPlumber;
 import dev.berth.api.session.SessionMessage;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,8 +31,15 @@ class AgentTest {
 
     @Test
     void linksContainersItselfOnlyFromAStateDirectoryTheEngineCanBindMountFrom() {
-        assertThat(Agent.plumbable(Path.of("/var/lib/berth/containers"))).isTrue();
-        assertThat(Agent.plumbable(Path.of("/srv/a:b/containers"))).isFalse();
+        // Agent.start falls back to the engine's network when the executor refuses the directory
+        VethPlumber plumber = new VethPlumber((argv, stdin) -> new dev.berth.agent.network.CommandRunner.Result(0, "", ""));
+        try (DockerExecutor docker = new DockerExecutor("unix:///nonexistent.sock")) {
+            assertThat(docker.withNetworkPlumbing(plumber, Path.of("/bin/busybox"),
+                    Path.of("/var/lib/berth", Agent.CONTAINER_FILES))).isSameAs(docker);
+            assertThatThrownBy(() -> docker.withNetworkPlumbing(plumber, Path.of("/bin/busybox"),
+                    Path.of("/srv/a:b", Agent.CONTAINER_FILES))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("/srv/a:b/containers");
+        }
     }
 
     @Test

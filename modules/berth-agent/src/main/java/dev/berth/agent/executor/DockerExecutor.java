@@ -172,19 +172,12 @@ public final class DockerExecutor implements Executor, LogSource, AutoCloseable 
         if (p.isEmpty()) {
             return;
         }
-        java.util.Set<String> tasks = new java.util.HashSet<>();
         try {
-            for (Container c : docker.listContainersCmd().withShowAll(true)
-                    .withLabelFilter(Map.of(ContainerLabels.MANAGED, "true")).exec()) {
-                if (c.getLabels() != null) {
-                    tasks.add(c.getLabels().getOrDefault(ContainerLabels.TASK_ID, ""));
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.info("cannot list containers ({}): container files are not pruned", describe(e));
-            return;
+            p.get().files().prune(listManaged().stream().map(ContainerInfo::taskId)
+                    .collect(java.util.stream.Collectors.toUnmodifiableSet()));
+        } catch (ExecutorException e) {
+            LOG.info("{}: container files are not pruned", e.getMessage());
         }
-        p.get().files().prune(tasks);
     }
 
     /** The engine's address. */
