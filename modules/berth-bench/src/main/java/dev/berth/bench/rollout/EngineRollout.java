@@ -33,34 +33,30 @@ public final class EngineRollout implements Rollout {
 
     private final DockerClient docker;
     private final int threads;
-    private final boolean onNetwork;
-    /** The start-up benchmark's engine: its network and its removal by label serve here too. */
+    /** The start-up benchmark's engine: its networking and its removal by label serve here too. */
     private final EngineContender engine;
 
     /**
      * @param threads parallel calls when the old replicas are started (the rollout itself uses its
      *     parallelism)
-     * @param onNetwork whether the containers join the {@code engine-net} network
+     * @param networking where the containers' network comes from ({@code engine-net}: the
+     *     start-up benchmark's network)
      */
-    public EngineRollout(DockerClient docker, int threads, boolean onNetwork) {
+    public EngineRollout(DockerClient docker, int threads, EngineContender.Networking networking) {
         this.docker = docker;
         this.threads = threads;
-        this.onNetwork = onNetwork;
         // image: never started by it
-        this.engine = new EngineContender(docker, "unused", threads,
-                onNetwork ? EngineContender.Networking.NETWORK : EngineContender.Networking.BRIDGE);
+        this.engine = new EngineContender(docker, "unused", threads, networking);
     }
 
     @Override
     public String name() {
-        return onNetwork ? "engine-net" : "engine";
+        return engine.name();
     }
 
     @Override
     public RolloutTiming run(String name, RolloutPlan plan, Duration timeout) throws Exception {
-        if (onNetwork) {
-            engine.ensureNetwork();
-        }
+        engine.ensureNetwork();
         List<List<Integer>> all = List.of(slots(1, plan.replicas()));
         long t0 = System.nanoTime();
         inBatches(all, threads, slot -> start(name, slot, plan.oldImage(), plan.init()), timeout);
@@ -86,12 +82,8 @@ public final class EngineRollout implements Rollout {
         CreateContainerCmd create = docker.createContainerCmd(image).withName(name + "." + slot)
                 .withLabels(Map.of(EngineContender.LABEL, name));
         HostConfig host = HostConfig.newHostConfig().withInit(init);
-        if (onNetwork) {
-            create.withHostConfig(EngineContender.onNetwork(host)).withIpv4Address(EngineContender.address(slot));
-        } else {
-            create.withHostConfig(host);
-        }
-        docker.startContainerCmd(create.exec().getId()).exec();
+        String id = engine.withNetworking(create, host, EngineContender.address(slot)).exec().getId();
+        docker.startContainerCmd(id).exec();
     }
 
     /** The slots of a rolling update in its order: batches of the plan's batch size, slot 1 first. */

@@ -2,6 +2,7 @@ package dev.berth.bench.rollout;
 
 import com.github.dockerjava.api.DockerClient;
 import dev.berth.api.Durations;
+import dev.berth.bench.startup.EngineContender;
 import dev.berth.bench.startup.ServiceStartBenchmark;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -87,8 +88,10 @@ public final class RollingUpdateBenchmark {
             List<Rollout> systems = new ArrayList<>();
             for (String system : o.get("--systems").split(",")) {
                 switch (system.strip()) {
-                    case "engine" -> systems.add(new EngineRollout(docker, Integer.parseInt(o.get("--threads")), false));
-                    case "engine-net" -> systems.add(new EngineRollout(docker, Integer.parseInt(o.get("--threads")), true));
+                    case "engine" -> systems.add(new EngineRollout(docker, Integer.parseInt(o.get("--threads")),
+                            EngineContender.Networking.BRIDGE));
+                    case "engine-net" -> systems.add(new EngineRollout(docker, Integer.parseInt(o.get("--threads")),
+                            EngineContender.Networking.NETWORK));
                     case "swarm" -> systems.add(new SwarmRollout(docker));
                     case "berth" -> systems.add(new BerthRollout(o.get("--berth-url"), docker));
                     default -> {

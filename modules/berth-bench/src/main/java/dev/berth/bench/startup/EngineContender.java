@@ -87,8 +87,11 @@ public final class EngineContender implements Contender {
         return networking.system();
     }
 
-    /** Creates the network of {@code engine-net} unless it exists. */
+    /** Creates the network of {@code engine-net} unless it exists; nothing for the others. */
     public void ensureNetwork() {
+        if (networking != Networking.NETWORK) {
+            return;
+        }
         boolean exists = docker.listNetworksCmd().withNameFilter(NETWORK).exec().stream()
                 .anyMatch(n -> NETWORK.equals(n.getName()));
         if (!exists) {
@@ -131,8 +134,20 @@ public final class EngineContender implements Contender {
      * {@code base} with what a container on the {@code engine-net} network needs: the network and
      * its gateway as DNS server, as a Berth node gives its tasks (the address is {@link #address}).
      */
-    public static HostConfig onNetwork(HostConfig base) {
+    private static HostConfig onNetwork(HostConfig base) {
         return base.withNetworkMode(NETWORK).withDns(GATEWAY);
+    }
+
+    /**
+     * {@code create} with {@code host} and this contender's networking; {@code address} is the
+     * container's on the {@code engine-net} network ({@link #address}), unused by the others.
+     */
+    public CreateContainerCmd withNetworking(CreateContainerCmd create, HostConfig host, String address) {
+        return switch (networking) {
+            case NETWORK -> create.withHostConfig(onNetwork(host)).withIpv4Address(address);
+            case DISABLED -> create.withNetworkDisabled(true).withHostConfig(host.withNetworkMode("none"));
+            case BRIDGE -> create.withHostConfig(host);
+        };
     }
 
     /** The address of the {@code i}-th container (from 1) on the {@code engine-net} network. */
@@ -142,9 +157,7 @@ public final class EngineContender implements Contender {
 
     @Override
     public Timing start(String name, int replicas, Duration timeout) throws Exception {
-        if (networking == Networking.NETWORK) {
-            ensureNetwork();
-        }
+        ensureNetwork();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             long t0 = System.nanoTime();
@@ -155,14 +168,7 @@ public final class EngineContender implements Contender {
                 started.add(pool.submit(() -> {
                     CreateContainerCmd create = docker.createContainerCmd(image).withName(container)
                             .withLabels(Map.of(LABEL, name));
-                    switch (networking) {
-                        case NETWORK -> create.withHostConfig(onNetwork(HostConfig.newHostConfig()))
-                                .withIpv4Address(address);
-                        case DISABLED -> create.withNetworkDisabled(true)
-                                .withHostConfig(HostConfig.newHostConfig().withNetworkMode("none"));
-                        case BRIDGE -> { }
-                    }
-                    String id = create.exec().getId();
+                    String id = withNetworking(create, HostConfig.newHostConfig(), address).exec().getId();
                     docker.startContainerCmd(id).exec();
                     return Polls.since(t0);
                 }));
